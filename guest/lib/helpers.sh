@@ -1,0 +1,334 @@
+# Guest-side test helpers (POSIX sh, busybox).  Sourced by the runner and by
+# every test.  Conventions:
+#   - a test reports with diag/expect_*; test_end turns the tally into its
+#     exit status; die ends a test at once (setup failure); skip exits 4.
+#   - devices are named by H:C:T:L; sd_of/sg_of map them to block and sg
+#     nodes.
+#   - everything a test starts (scsi_debug, fio, faults, tracing) is undone by
+#     cleanup_all, which the runner calls after each test.
+
+: "${KTAP_OUT:=/dev/ttyS1}"
+TEST_NAME=${TEST_NAME:-}
+TEST_FAILS=0
+SDEBUG_DBG=/sys/kernel/debug/scsi_debug
+TRACEFS=/sys/kernel/tracing
+FIO_DIR=/tmp/fio
+
+# ---------------------------------------------------------------- reporting
+
+ktap() {
+	echo "$*" > "$KTAP_OUT"
+	echo "ktap: $*"
+}
+
+diag() {
+	ktap "# ${TEST_NAME:+$TEST_NAME: }$*"
+}
+
+uptime_s() {
+	cut -d' ' -f1 /proc/uptime
+}
+
+# Wall clock in milliseconds (fio's log_unix_epoch uses the same clock).
+now_ms() {
+	adjtimex | awk '/time.tv_sec/ { s = $2 } /time.tv_usec/ { u = $2 }
+		END { printf "%.0f\n", s * 1000 + int(u / 1000) }'
+}
+
+fail() {
+	diag "FAIL: $*"
+	TEST_FAILS=$((TEST_FAILS + 1))
+}
+
+pass() {
+	diag "ok: $*"
+}
+
+die() {
+	diag "FATAL: $*"
+	exit 1
+}
+
+skip() {
+	diag "SKIP: $*"
+	exit 4
+}
+
+# expect_eq ACTUAL EXPECTED WHAT
+expect_eq() {
+	if [ "$1" = "$2" ]; then
+		pass "$3 is '$1'"
+	else
+		fail "$3 is '$1', expected '$2'"
+	fi
+}
+
+# expect_ne ACTUAL UNWANTED WHAT
+expect_ne() {
+	if [ "$1" != "$2" ]; then
+		pass "$3 is '$1' (not '$2')"
+	else
+		fail "$3 is '$1'"
+	fi
+}
+
+# expect_cmp A OP B WHAT  -- numeric comparison, OP one of < <= > >= ==
+expect_cmp() {
+	if awk -v a="$1" -v b="$3" -v op="$2" 'BEGIN {
+		r = (op == "<") ? a < b : (op == "<=") ? a <= b :
+		    (op == ">") ? a > b : (op == ">=") ? a >= b : a == b
+		exit !r }'; then
+		pass "$4: $1 $2 $3"
+	else
+		fail "$4: $1 is not $2 $3"
+	fi
+}
+
+test_end() {
+	if [ "$TEST_FAILS" -eq 0 ]; then
+		exit 0
+	fi
+	diag "$TEST_FAILS check(s) failed"
+	exit 1
+}
+
+# Emit a guest file to the host: it lands in the results folder as NAME.
+emit_file() {
+	ktap "#@file-begin $1"
+	sed 's/^/#@ /' "$2" > "$KTAP_OUT"
+	ktap "#@file-end $1"
+}
+
+# Poll until a shell condition holds: wait_for SECONDS CONDITION...
+wait_for() {
+	_w_n=$(($1 * 10))
+	shift
+	while [ "$_w_n" -gt 0 ]; do
+		if eval "$@"; then
+			return 0
+		fi
+		sleep 0.1
+		_w_n=$((_w_n - 1))
+	done
+	return 1
+}
+
+# ------------------------------------------------------------- scsi_debug
+
+SDEBUG_HOST=
+SDEBUG_NDEV=0
+
+sdebug_unload() {
+	[ -d /sys/module/scsi_debug ] || return 0
+	i=0
+	while [ -d /sys/module/scsi_debug ]; do
+		rmmod scsi_debug 2>/dev/null && break
+		i=$((i + 1))
+		[ $i -ge 100 ] && { echo "helpers: rmmod scsi_debug keeps failing" >&2; return 1; }
+		sleep 0.2
+	done
+	return 0
+}
+
+# sdebug_load TARGETS LUNS [module parameters...]
+# Loads scsi_debug with one host of TARGETS x LUNS disks and waits until every
+# disk has its block device.  Sets SDEBUG_HOST (host number).
+sdebug_load() {
+	_tg=$1
+	_lu=$2
+	shift 2
+	sdebug_unload || die "could not unload scsi_debug"
+	modprobe scsi_debug num_tgts="$_tg" max_luns="$_lu" dev_size_mb=16 \
+		"$@" || die "modprobe scsi_debug $* failed"
+	SDEBUG_HOST=
+	for h in /sys/bus/pseudo/drivers/scsi_debug/adapter*/host*; do
+		[ -d "$h" ] || continue
+		SDEBUG_HOST=${h##*/host}
+	done
+	[ -n "$SDEBUG_HOST" ] || die "scsi_debug host not found"
+	SDEBUG_NDEV=$((_tg * _lu))
+	wait_for 60 '[ "$(sdebug_ndisks)" -eq "$SDEBUG_NDEV" ]' ||
+		die "only $(sdebug_ndisks) of $SDEBUG_NDEV disks appeared"
+	for t in $(seq 0 $((_tg - 1))); do
+		for l in $(seq 0 $((_lu - 1))); do
+			_d=$(sd_of "$(hctl "$t" "$l")")
+			wait_for 20 "[ -b /dev/$_d ]" || die "no /dev/$_d"
+		done
+	done
+}
+
+sdebug_ndisks() {
+	ls -d /sys/bus/scsi/devices/"$SDEBUG_HOST":0:*:*/block/* 2>/dev/null | wc -l
+}
+
+# hctl TARGET LUN -> H:0:T:L on the scsi_debug host
+hctl() {
+	echo "$SDEBUG_HOST:0:$1:$2"
+}
+
+sd_of() {
+	ls /sys/bus/scsi/devices/"$1"/block 2>/dev/null | head -n 1
+}
+
+sg_of() {
+	ls /sys/bus/scsi/devices/"$1"/scsi_generic 2>/dev/null | head -n 1
+}
+
+dev_state() {
+	cat /sys/bus/scsi/devices/"$1"/state 2>/dev/null || echo gone
+}
+
+host_state() {
+	cat /sys/class/scsi_host/host"$SDEBUG_HOST"/state
+}
+
+set_timeout() {
+	echo "$2" > /sys/bus/scsi/devices/"$1"/timeout ||
+		die "cannot set timeout of $1"
+}
+
+# inject HCTL "SPEC" -- see Documentation for scsi_debug's per-device error
+# file: "TYPE COUNT OPCODE [...]", COUNT < 0 means |COUNT| times, > 0 always.
+inject() {
+	echo "$2" > "$SDEBUG_DBG/$1/error" || die "cannot inject '$2' on $1"
+}
+
+# target_reset_fails HOST:0:TARGET Y|N
+target_reset_fails() {
+	echo "$2" > "$SDEBUG_DBG/target$1/fail_reset" ||
+		die "cannot set fail_reset on target$1"
+}
+
+# resets KIND -> how many KIND (device|target|bus|host) resets scsi_debug saw
+resets() {
+	sed -n 's/^RESETs: *//p' /proc/scsi/scsi_debug/"$SDEBUG_HOST" |
+		tr ',' '\n' | sed -n "s/^ *$1=//p"
+}
+
+aborts() {
+	sed -n 's/.*command aborts=\([0-9]*\).*/\1/p' \
+		/proc/scsi/scsi_debug/"$SDEBUG_HOST"
+}
+
+# Does the next TEST UNIT READY on HCTL report a unit attention?  Prints its
+# ASC/ASCQ ("29/02" is "SCSI bus reset occurred") when it does, else "none".
+# scsi_debug answers in fixed-format sense: ASC and ASCQ are bytes 12, 13.
+pending_ua() {
+	_o=$(sg_turs -vvv /dev/"$(sg_of "$1")" 2>&1)
+	case "$_o" in
+	*"Sense key: Unit Attention"*)
+		echo "$_o" | awk '/Raw sense data/ { getline; print $13 "/" $14; exit }'
+		;;
+	*) echo none ;;
+	esac
+}
+
+# ------------------------------------------------------------------ tracing
+
+trace_start() {
+	echo 0 > $TRACEFS/tracing_on
+	echo > $TRACEFS/trace
+	echo 8192 > $TRACEFS/buffer_size_kb
+	for e in "$@"; do
+		echo 1 > "$TRACEFS/events/$e/enable" || die "no trace event $e"
+	done
+	echo 1 > $TRACEFS/tracing_on
+}
+
+trace_stop() {
+	echo 0 > $TRACEFS/tracing_on
+	echo 0 > $TRACEFS/events/enable
+}
+
+# trace_count EVENT_NAME [PATTERN]
+trace_count() {
+	grep " $1:" $TRACEFS/trace | grep -c -- "${2:-}"
+}
+
+# ---------------------------------------------------------------------- I/O
+
+# read_block DEV [LBA]: one direct 4 KiB read; prints the exit status of dd.
+read_block() {
+	dd if=/dev/"$1" of=/dev/null bs=4096 count=1 skip="${2:-0}" \
+		iflag=direct 2>/tmp/dd.err
+	echo $?
+}
+
+# fio_start NAME SECONDS DEV...: steady 4 KiB random reads, one fio process
+# per device, every completion logged with its wall-clock time (ms).
+fio_start() {
+	_n=$1
+	_s=$2
+	shift 2
+	mkdir -p "$FIO_DIR"
+	for d in "$@"; do
+		fio --name="$d" --filename=/dev/"$d" --rw=randread --bs=4k \
+			--direct=1 --ioengine=psync --time_based \
+			--runtime="$_s" --size=8m \
+			--write_lat_log="$FIO_DIR/$_n-$d" --log_avg_msec=0 \
+			--log_unix_epoch=1 --output="$FIO_DIR/$_n-$d.out" \
+			> /dev/null 2>&1 &
+		echo $! >> "$FIO_DIR/pids"
+	done
+}
+
+fio_wait() {
+	[ -f "$FIO_DIR/pids" ] || return 0
+	for p in $(cat "$FIO_DIR/pids"); do
+		wait "$p" 2>/dev/null
+	done
+	rm -f "$FIO_DIR/pids"
+}
+
+fio_log() {
+	echo "$FIO_DIR/$1-$2_clat.1.log"
+}
+
+# fio_gap NAME DEV [FROM_MS TO_MS]: longest interval in ms without a
+# completion on DEV, over the window (default: the whole run).  The window's
+# edges count as completions, so a device that stalls through the whole window
+# reports the window's length.
+fio_gap() {
+	awk -F, -v from="${3:-0}" -v to="${4:-0}" '
+		{ t = $1 + 0
+		  if (from && t < from) next
+		  if (to && t > to) next
+		  if (n && t - last > gap) gap = t - last
+		  if (!n && from && t - from > gap) gap = t - from
+		  last = t; n++ }
+		END { if (!n && from && to) gap = to - from
+		      else if (to && to - last > gap) gap = to - last
+		      printf "%d\n", gap }' "$(fio_log "$1" "$2")"
+}
+
+# fio_count NAME DEV [FROM_MS TO_MS]: completions in the window
+fio_count() {
+	awk -F, -v from="${3:-0}" -v to="${4:-0}" '
+		{ t = $1 + 0
+		  if (from && t < from) next
+		  if (to && t > to) next
+		  n++ }
+		END { printf "%d\n", n }' "$(fio_log "$1" "$2")"
+}
+
+# ----------------------------------------------------------------- cleanup
+
+cleanup_all() {
+	if [ -f "$FIO_DIR/pids" ]; then
+		for p in $(cat "$FIO_DIR/pids"); do
+			kill "$p" 2>/dev/null
+		done
+		sleep 1
+	fi
+	killall fio 2>/dev/null
+	rm -rf "$FIO_DIR"
+	echo 0 > $TRACEFS/tracing_on 2>/dev/null
+	echo 0 > $TRACEFS/events/enable 2>/dev/null
+	# Bring any device a test offlined back, so that the module unloads
+	# without waiting on it.
+	for s in /sys/bus/scsi/devices/*:*:*:*/state; do
+		[ -f "$s" ] || continue
+		[ "$(cat "$s")" = offline ] && echo running > "$s"
+	done
+	sdebug_unload
+}

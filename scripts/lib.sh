@@ -1,0 +1,37 @@
+# Shared settings of the host-side scripts (bash).
+set -euo pipefail
+
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BUILD=${BUILD:-$TOP/build}
+SRC=$BUILD/linux			# git tree: pristine source + the series
+OBJ=$BUILD/obj				# kernel objects (O=)
+MODROOT=$BUILD/modroot			# modules_install target
+STATE=$BUILD/state			# what was applied and configured
+RESULTS=${RESULTS:-$TOP/results}
+KSRC_PKG=linux-source-6.12
+KSRC_TAR=/usr/src/linux-source-6.12.tar.xz
+JOBS=${JOBS:-$(( $(nproc) + 1 ))}
+
+say() { printf '%s %s\n' "[$(date +%H:%M:%S)]" "$*"; }
+die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+# Run a long command with its output in LOG, printing a progress line every
+# 30 s (the number of lines matching PATTERN so far) so that CI shows life.
+run_with_progress() {
+	local what=$1 log=$2 pattern=$3
+	shift 3
+	local start=$SECONDS
+	"$@" > "$log" 2>&1 &
+	local pid=$!
+	while kill -0 "$pid" 2>/dev/null; do
+		sleep 5
+		if (( (SECONDS - start) % 30 < 5 )) && kill -0 "$pid" 2>/dev/null; then
+			say "$what: $(grep -c -E "$pattern" "$log" || true) steps, $((SECONDS - start)) s"
+		fi
+	done
+	if ! wait "$pid"; then
+		tail -n 40 "$log" >&2
+		die "$what failed after $((SECONDS - start)) s (full log: $log)"
+	fi
+	say "$what: done in $((SECONDS - start)) s"
+}
