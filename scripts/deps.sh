@@ -6,7 +6,8 @@
 
 PKGS=(
 	# kernel build
-	make gcc flex bison bc libelf-dev libssl-dev cpio xz-utils kmod perl
+	build-essential libc6-dev flex bison bc libelf-dev libssl-dev cpio xz-utils
+	kmod perl
 	python3 git
 	# the kernel source
 	"$KSRC_PKG"

@@ -130,6 +130,8 @@ prepare() {
 		die "build/linux was unpacked from $KSRC_PKG $(cat "$STATE/pkg-version" 2>/dev/null), but $(pkg_version) is installed: 'make distclean' to start over"
 	fi
 	apply_series
+	[ "$(cat "$STATE/pkg-version")" = "$KSRC_TESTED" ] ||
+		say "kernel: warning: the series was tested against $KSRC_PKG $KSRC_TESTED, this is $(cat "$STATE/pkg-version")"
 	say "kernel: source $KSRC_PKG $(cat "$STATE/pkg-version"), $("${GIT[@]}" rev-list --count pristine..HEAD) commit(s) on top of pristine"
 }
 

@@ -10,6 +10,8 @@ STATE=$BUILD/state			# what was applied and configured
 RESULTS=${RESULTS:-$TOP/results}
 KSRC_PKG=linux-source-6.12
 KSRC_TAR=/usr/src/linux-source-6.12.tar.xz
+# The package version the series was last built and tested against.
+KSRC_TESTED=6.12.117-1~deb12u1
 JOBS=${JOBS:-$(( $(nproc) + 1 ))}
 
 say() { printf '%s %s\n' "[$(date +%H:%M:%S)]" "$*"; }

@@ -311,6 +311,19 @@ fio_count() {
 		END { printf "%d\n", n }' "$(fio_log "$1" "$2")"
 }
 
+# fio_iops NAME DEV FROM_MS TO_MS [BIN_MS]: completions per second on DEV in
+# bins of BIN_MS (default 100) from FROM_MS to TO_MS, one "ms_since_from,iops"
+# line per bin, empty bins included.
+fio_iops() {
+	awk -F, -v from="$3" -v to="$4" -v bin="${5:-100}" '
+		{ t = $1 + 0
+		  if (t < from || t >= to) next
+		  c[int((t - from) / bin)]++ }
+		END { for (i = 0; i * bin < to - from; i++)
+			printf "%d,%.0f\n", i * bin, (c[i] + 0) * 1000 / bin }' \
+		"$(fio_log "$1" "$2")"
+}
+
 # ----------------------------------------------------------------- cleanup
 
 cleanup_all() {
