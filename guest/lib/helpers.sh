@@ -223,6 +223,23 @@ pending_ua() {
 	esac
 }
 
+# fault_steps HCTL STEP...: make the next READ(10) on HCTL time out, and make
+# the recovery steps named fail once each: abort, lun (LUN reset), target
+# (target reset; stays failing until the module is reloaded).
+fault_steps() {
+	_fh=$1
+	shift
+	inject "$_fh" "0 -1 0x28"
+	for _st in "$@"; do
+		case "$_st" in
+		abort) inject "$_fh" "3 -1 0x28" ;;
+		lun) inject "$_fh" "4 -1 0x28" ;;
+		target) target_reset_fails "${_fh%:*}" Y ;;
+		*) die "fault_steps: unknown step $_st" ;;
+		esac
+	done
+}
+
 # ------------------------------------------------------------------ tracing
 
 trace_start() {

@@ -22,10 +22,7 @@ stall_measure() {
 	done
 	fio_start "$_tag" "$2" $_healthy
 	sleep 5
-	inject "$_h" "0 -1 0x28"	# READ(10) times out
-	inject "$_h" "3 -1 0x28"	# its abort fails
-	inject "$_h" "4 -1 0x28"	# the LUN reset fails
-	target_reset_fails "$SDEBUG_HOST:0:0" Y
+	fault_steps "$_h" abort lun target
 	_t0=$(now_ms)
 	STALL_RC=$(read_block "$(sd_of "$_h")")
 	_t1=$(now_ms)

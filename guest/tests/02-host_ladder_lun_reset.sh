@@ -9,8 +9,7 @@ OTHER=$(hctl 1 0)
 set_timeout "$H" 2
 
 trace_start scsi/scsi_eh_wakeup scsi/scsi_dispatch_cmd_timeout
-inject "$H" "0 -1 0x28"		# the next READ(10) is never answered
-inject "$H" "3 -1 0x28"		# and aborting it fails
+fault_steps "$H" abort		# READ(10) never answered, its abort fails
 rc=$(read_block "$D")
 trace_stop
 

@@ -10,9 +10,7 @@ OTHER=$(hctl 1 0)
 set_timeout "$H" 2
 
 trace_start scsi/scsi_eh_wakeup
-inject "$H" "0 -1 0x28"		# READ(10) times out once
-inject "$H" "3 -1 0x28"		# its abort fails
-inject "$H" "4 -1 0x28"		# and so does the LUN reset
+fault_steps "$H" abort lun		# READ(10) times out, abort and LUN reset fail
 rc=$(read_block "$D")
 trace_stop
 

@@ -9,10 +9,7 @@ OTHER=$(hctl 1 0)
 set_timeout "$H" 2
 
 trace_start scsi/scsi_eh_wakeup
-inject "$H" "0 -1 0x28"
-inject "$H" "3 -1 0x28"
-inject "$H" "4 -1 0x28"
-target_reset_fails "$SDEBUG_HOST:0:0" Y
+fault_steps "$H" abort lun target
 rc=$(read_block "$D")
 trace_stop
 
