@@ -240,6 +240,66 @@ fault_steps() {
 	done
 }
 
+# fail_read HCTL: make the next READ(10) on HCTL complete at once with
+# DID_TIME_OUT.  The mid-layer hands it straight to error recovery, with no
+# timeout and no abort first (aborts run one at a time per host, which would
+# space the recoveries of several LUNs apart by themselves).
+fail_read() {
+	inject "$1" "2 -1 0x28 0x03 0 0 0 0 0"
+}
+
+# tur_fails HCTL: the next TEST UNIT READY on HCTL fails (DID_NO_CONNECT).
+tur_fails() {
+	inject "$1" "2 -1 0x00 0x01 0 0 0 0 0"
+}
+
+# ------------------------------------------------------- scoped recovery
+
+# The trace events of scoped recovery, and the host error handler's wake-up
+# (none of those means the host never entered recovery).
+EH_EVENTS="scsi/scsi_eh_wakeup scsi/scsi_eh_scoped_start scsi/scsi_eh_scoped_step
+	scsi/scsi_eh_scoped_escalate scsi/scsi_eh_scoped_end"
+
+# eh_attr HCTL NAME: one of HCTL's scoped-recovery attributes (eh_scope,
+# eh_state, eh_recoveries, eh_lun_resets, eh_escalations, eh_blocked_ms);
+# "gone" when the device or the attribute does not exist.
+eh_attr() {
+	cat /sys/bus/scsi/devices/"$1"/"$2" 2>/dev/null || echo gone
+}
+
+# eh_scope_set HCTL VALUE: write VALUE to HCTL's eh_scope; returns the
+# write's status.
+eh_scope_set() {
+	(echo "$2" > /sys/bus/scsi/devices/"$1"/eh_scope) 2>/dev/null
+}
+
+# need_scoped_eh HCTL: end the test at once on a kernel without scoped
+# recovery, rather than fail every check that follows.
+need_scoped_eh() {
+	[ -f /sys/bus/scsi/devices/"$1"/eh_scope ] ||
+		die "$1 has no eh_scope attribute: kernel without scoped recovery"
+}
+
+# wait_eh_idle HCTL SECONDS: until HCTL's scoped recovery is over.
+wait_eh_idle() {
+	_wi_h=$1
+	wait_for "$2" '[ "$(eh_attr "$_wi_h" eh_state)" = idle ]'
+}
+
+# wait_eh_busy HCTL SECONDS: until HCTL is in scoped recovery (waiting for
+# its commands or running its ladder).
+wait_eh_busy() {
+	_wb_h=$1
+	wait_for "$2" 'case "$(eh_attr "$_wb_h" eh_state)" in
+		waiting | running) true ;; *) false ;; esac'
+}
+
+# tmf_delay VALUE: write scsi_debug's tmf_delay_ms at run time; returns the
+# write's status.
+tmf_delay() {
+	(echo "$1" > /sys/module/scsi_debug/parameters/tmf_delay_ms) 2>/dev/null
+}
+
 # ------------------------------------------------------------------ tracing
 
 trace_start() {
@@ -262,6 +322,14 @@ trace_count() {
 	grep " $1:" $TRACEFS/trace | grep -c -- "${2:-}"
 }
 
+# trace_times EVENT_NAME [PATTERN]: the time stamps (s) of the matching
+# events, one a line, in the order recorded.
+trace_times() {
+	grep " $1:" $TRACEFS/trace | grep -- "${2:-}" |
+		awk -v ev="$1:" '{ for (i = 2; i <= NF; i++) if ($i == ev) {
+			t = $(i - 1); sub(/:$/, "", t); print t; break } }'
+}
+
 # ---------------------------------------------------------------------- I/O
 
 # read_block DEV [LBA]: one direct 4 KiB read; prints the exit status of dd.
@@ -269,6 +337,27 @@ read_block() {
 	dd if=/dev/"$1" of=/dev/null bs=4096 count=1 skip="${2:-0}" \
 		iflag=direct 2>/tmp/dd.err
 	echo $?
+}
+
+# read_start TAG DEV [LBA]: read_block in the background.  When the read
+# ends, its exit status lands in /tmp/read-TAG.rc (and dd's messages in
+# /tmp/read-TAG.err).
+read_start() {
+	rm -f /tmp/read-"$1".rc
+	(dd if=/dev/"$2" of=/dev/null bs=4096 count=1 skip="${3:-0}" \
+		iflag=direct 2>/tmp/read-"$1".err
+	echo $? > /tmp/read-"$1".rc.new
+	mv /tmp/read-"$1".rc.new /tmp/read-"$1".rc) &
+}
+
+# read_rc TAG: the exit status of a read_start read, or "running".
+read_rc() {
+	cat /tmp/read-"$1".rc 2>/dev/null || echo running
+}
+
+# read_wait TAG SECONDS: until the read_start read TAG has ended.
+read_wait() {
+	wait_for "$2" "[ -f /tmp/read-$1.rc ]"
 }
 
 # fio_start NAME SECONDS DEV...: steady 4 KiB random reads, one fio process
@@ -352,6 +441,7 @@ cleanup_all() {
 	fi
 	killall fio 2>/dev/null
 	rm -rf "$FIO_DIR"
+	rm -f /tmp/read-*.rc /tmp/read-*.err
 	echo 0 > $TRACEFS/tracing_on 2>/dev/null
 	echo 0 > $TRACEFS/events/enable 2>/dev/null
 	# Bring any device a test offlined back, so that the module unloads
