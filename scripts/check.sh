@@ -32,6 +32,9 @@ if [ "${1:-}" = --bisect ] && [ $n -gt 0 ]; then
 		fi
 	done
 	git -C "$SRC" checkout -q "$head"
+	# Early steps lack options the later ones add (Kconfig drops them from
+	# .config): have the next 'make kernel' configure afresh.
+	rm -f "$STATE/config-digest"
 fi
 say "check: $n patch(es), $bad with findings"
 [ $bad -eq 0 ]
