@@ -45,7 +45,7 @@ demo: initramfs
 
 bench: initramfs
 	@mkdir -p $(RESULTS)/bench
-	@$(RUN) --mode bench --results $(RESULTS)/bench/$(STAMP)
+	@$(RUN) --mode bench --test-bound 1200 --results $(RESULTS)/bench/$(STAMP)
 
 check:
 	@scripts/check.sh

@@ -7,10 +7,13 @@
 #   hctl,dev,target,before_iops,window_completions,longest_gap_ms,total
 # and sets STALL_RC (exit status of the faulted read), STALL_WINDOW (ms from
 # fault to the read's completion), STALL_BUS (bus resets seen).
+# STALL_PARAMS adds scsi_debug module parameters; STALL_STEPS replaces the
+# failing steps (fault_steps names, default "abort lun target").
 
 stall_measure() {
 	_tag=$1
-	sdebug_load 2 4
+	# shellcheck disable=SC2086
+	sdebug_load 2 4 ${STALL_PARAMS:-}
 	_h=$(hctl 0 0)
 	set_timeout "$_h" 2
 	_healthy=""
@@ -22,7 +25,8 @@ stall_measure() {
 	done
 	fio_start "$_tag" "$2" $_healthy
 	sleep 5
-	fault_steps "$_h" abort lun target
+	# shellcheck disable=SC2086
+	fault_steps "$_h" ${STALL_STEPS:-abort lun target}
 	_t0=$(now_ms)
 	STALL_RC=$(read_block "$(sd_of "$_h")")
 	_t1=$(now_ms)
