@@ -14,7 +14,7 @@ fi
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-git -C "$SRC" format-patch -q --zero-commit --no-signature -N \
+git -C "$SRC" format-patch -q --zero-commit --no-signature -N --abbrev=9 \
 	-o "$tmp" pristine..HEAD
 rm -f "$TOP"/patches/*.patch
 : > "$TOP/patches/series"
