@@ -444,6 +444,7 @@ cleanup_all() {
 	rm -f /tmp/read-*.rc /tmp/read-*.err
 	echo 0 > $TRACEFS/tracing_on 2>/dev/null
 	echo 0 > $TRACEFS/events/enable 2>/dev/null
+	echo local > $TRACEFS/trace_clock 2>/dev/null
 	# Bring any device a test offlined back, so that the module unloads
 	# without waiting on it.
 	for s in /sys/bus/scsi/devices/*:*:*:*/state; do

@@ -15,7 +15,7 @@ SIBLING=$(hctl 0 1)
 OTHER=$(hctl 1 0)
 need_scoped_eh "$H"
 set_timeout "$H" 2
-expect_eq "$(eh_attr "$H" eh_scope)" "host [lun]" "eh_scope of $H after loading with eh_scope=lun"
+expect_eq "$(eh_attr "$H" eh_scope)" "host [lun] target lun+target" "eh_scope of $H after loading with eh_scope=lun"
 
 trace_start $EH_EVENTS
 fault_steps "$H" abort		# READ(10) never answered, its abort fails
