@@ -29,6 +29,11 @@ if [ "${1:-}" = --bisect ] && [ $n -gt 0 ]; then
 			tail -n 30 "$BUILD/bisect.log"
 			bad=$((bad + 1))
 			say "check: build fails at $c"
+		elif grep -q 'warning:' "$BUILD/bisect.log"; then
+			# Only what this step recompiled is in the log.
+			grep -A3 'warning:' "$BUILD/bisect.log" | head -n 30
+			bad=$((bad + 1))
+			say "check: compiler warnings at $c"
 		fi
 	done
 	git -C "$SRC" checkout -q "$head"
