@@ -1,6 +1,6 @@
 # Scoped SCSI error recovery: build, boot and test harness.
 #   make test [T=name,name]   build what changed, boot, run the guest tests
-#   make demo                 the host-wide stall, shown per LUN
+#   make demo                 host, target and LUN scope side by side, with a plot
 #   make bench                figures under results/bench/
 #   make check                checkpatch --strict over patches/series
 #   make check-bisect         ... and build every step of the series
@@ -42,6 +42,7 @@ test: initramfs
 demo: initramfs
 	@mkdir -p $(RESULTS)
 	@$(RUN) --mode demo --results $(RESULTS)/demo-$(STAMP)
+	@python3 scripts/plot-demo.py $(RESULTS)/demo-$(STAMP)
 
 bench: initramfs
 	@mkdir -p $(RESULTS)/bench
