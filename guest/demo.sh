@@ -17,37 +17,11 @@ TEST_NAME=demo
 TMF_MS=${DEMO_TMF_MS:-2000}
 RUN_S=30
 FAULT_S=5
+# Each LUN reads at this steady rate, so that 16 LUNs leave the emulated
+# CPUs idle enough for a gap in the log to mean a blocked LUN, not a busy
+# guest.
 RATE=${DEMO_RATE:-40}
 MODES="host target lun"
-
-# demo_fio NAME SECONDS DEV...: like fio_start, but every LUN reads at a
-# steady RATE I/Os per second, so that 16 LUNs leave the emulated CPUs idle
-# enough for a gap in the log to mean a blocked LUN, not a busy guest.
-demo_fio() {
-	_n=$1
-	_s=$2
-	shift 2
-	mkdir -p "$FIO_DIR"
-	for d in "$@"; do
-		awk '{ print $1 }' /sys/block/"$d"/stat > "$FIO_DIR/$d.reads0"
-	done
-	for d in "$@"; do
-		fio --name="$d" --filename=/dev/"$d" --rw=randread --bs=4k \
-			--direct=1 --ioengine=psync --time_based --rate_iops="$RATE" \
-			--runtime="$_s" --size=8m \
-			--write_lat_log="$FIO_DIR/$_n-$d" --log_avg_msec=0 \
-			--log_unix_epoch=1 --output="$FIO_DIR/$_n-$d.out" \
-			> /dev/null 2>&1 &
-		echo $! >> "$FIO_DIR/pids"
-	done
-	# fio takes a while to start 16 times on emulated CPUs: the clock of
-	# the run starts when every LUN has completed reads (fio writes its
-	# logs only when it ends, so the block layer's counters tell).
-	for d in "$@"; do
-		wait_for 60 "[ \$(awk '{ print \$1 }' /sys/block/$d/stat) -gt \$((\$(cat $FIO_DIR/$d.reads0) + 5)) ]" ||
-			die "fio on $d did not start within 60 s"
-	done
-}
 
 # demo_run MODE: one run; writes /tmp/demo-MODE.csv (one row per LUN) and
 # /tmp/demo-MODE-iops.csv (ms since the fault, IOPS of 0:0, 0:1 and 1:0).
@@ -64,7 +38,12 @@ demo_run() {
 		done
 	done
 	diag "[$_m scope] fio random reads, $RATE per second on each of 16 LUNs; LUN $_f fails at t=$FAULT_S s"
-	demo_fio "$_m" "$((RUN_S + 10))" $_devs
+	# 16 fio processes take a while to start on emulated CPUs: the clock
+	# of the run starts when every LUN has completed reads.
+	FIO_RATE=$RATE
+	fio_start "$_m" "$((RUN_S + 10))" $_devs
+	unset FIO_RATE
+	fio_wait_started $_devs
 	sleep "$FAULT_S"
 	fault_steps "$_f" abort
 	_t0=$(now_ms)

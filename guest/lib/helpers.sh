@@ -248,6 +248,22 @@ fail_read() {
 	inject "$1" "2 -1 0x28 0x03 0 0 0 0 0"
 }
 
+# fail_reads_at_once HCTL...: every HCTL's next READ fails at once
+# (fail_read), all started together; waits up to 60 s for each to end (see
+# read_rc HCTL for its status).
+fail_reads_at_once() {
+	for _fr in "$@"; do
+		set_timeout "$_fr" 2
+		fail_read "$_fr"
+	done
+	for _fr in "$@"; do
+		read_start "$_fr" "$(sd_of "$_fr")"
+	done
+	for _fr in "$@"; do
+		read_wait "$_fr" 60 || fail "the read on $_fr did not end within 60 s"
+	done
+}
+
 # tur_fails HCTL: the next TEST UNIT READY on HCTL fails (DID_NO_CONNECT).
 tur_fails() {
 	inject "$1" "2 -1 0x00 0x01 0 0 0 0 0"
@@ -361,20 +377,32 @@ read_wait() {
 }
 
 # fio_start NAME SECONDS DEV...: steady 4 KiB random reads, one fio process
-# per device, every completion logged with its wall-clock time (ms).
+# per device, every completion logged with its wall-clock time (ms).  With
+# FIO_RATE set, each device reads at most FIO_RATE times a second.
 fio_start() {
 	_n=$1
 	_s=$2
 	shift 2
 	mkdir -p "$FIO_DIR"
 	for d in "$@"; do
+		awk '{ print $1 }' /sys/block/"$d"/stat > "$FIO_DIR/$d.reads0"
 		fio --name="$d" --filename=/dev/"$d" --rw=randread --bs=4k \
 			--direct=1 --ioengine=psync --time_based \
+			${FIO_RATE:+--rate_iops=$FIO_RATE} \
 			--runtime="$_s" --size=8m \
 			--write_lat_log="$FIO_DIR/$_n-$d" --log_avg_msec=0 \
 			--log_unix_epoch=1 --output="$FIO_DIR/$_n-$d.out" \
 			> /dev/null 2>&1 &
 		echo $! >> "$FIO_DIR/pids"
+	done
+}
+
+# fio_wait_started DEV...: until fio has completed reads on every DEV (fio
+# writes its logs only when it ends, so the block layer's counters tell).
+fio_wait_started() {
+	for d in "$@"; do
+		wait_for 60 "[ \$(awk '{ print \$1 }' /sys/block/$d/stat) -gt \$((\$(cat $FIO_DIR/$d.reads0) + 5)) ]" ||
+			die "fio on $d did not start within 60 s"
 	done
 }
 

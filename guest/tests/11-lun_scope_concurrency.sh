@@ -19,16 +19,7 @@ sdebug_load 2 4 eh_scope=lun tmf_delay_ms=1000
 need_scoped_eh "$(hctl 0 0)"
 DEVS="$(hctl 0 0) $(hctl 0 1) $(hctl 1 0)"
 trace_start $EH_EVENTS
-for h in $DEVS; do
-	set_timeout "$h" 2
-	fail_read "$h"
-done
-for h in $DEVS; do
-	read_start "$h" "$(sd_of "$h")"
-done
-for h in $DEVS; do
-	read_wait "$h" 60 || fail "the read on $h did not end within 60 s"
-done
+fail_reads_at_once $DEVS
 for h in $DEVS; do
 	wait_eh_idle "$h" 30 || fail "$h still in scoped recovery 30 s after its read"
 done
