@@ -13,6 +13,10 @@
 # (c) scsi_debug is unloaded while a scoped recovery runs: the module goes
 #     once the read has ended.  The runner fails the run on any WARNING or
 #     hung task these leave on the console.
+# (d) With scsi_debug's scoped_eh_tmfs=3 (the host's bound on scoped
+#     recoveries sending TMFs at once), the three recoveries of (a) overlap:
+#     their 1 s LUN resets start less than 0.9 s apart.  scoped_eh_tmfs
+#     values outside 1..64 are refused: the module does not load.
 
 # (a)
 sdebug_load 2 4 eh_scope=lun tmf_delay_ms=1000
@@ -88,3 +92,35 @@ if ! wait_for 60 '[ ! -d /sys/module/scsi_debug ]'; then
 fi
 read_wait unload 10 || fail "the read on $H did not end"
 diag "the read on $H ended with status $(read_rc unload)"
+
+# (d)
+sdebug_load 2 4 eh_scope=lun tmf_delay_ms=1000 scoped_eh_tmfs=3
+need_scoped_eh "$(hctl 0 0)"
+expect_eq "$(cat /sys/module/scsi_debug/parameters/scoped_eh_tmfs)" 3 "scoped_eh_tmfs"
+trace_start $EH_EVENTS
+fail_reads_at_once $DEVS
+for h in $DEVS; do
+	wait_eh_idle "$h" 30 || fail "$h still in scoped recovery 30 s after its read"
+done
+trace_stop
+for h in $DEVS; do
+	expect_eq "$(read_rc "$h")" 0 "exit status of the read on $h"
+	expect_eq "$(eh_attr "$h" eh_lun_resets)" 1 "scoped LUN resets on $h"
+done
+expect_eq "$(trace_count scsi_eh_wakeup)" 0 "host error handler wake-ups"
+trace_times scsi_eh_scoped_step "step=lun_reset" | sort -n > /tmp/lun_resets.txt
+expect_eq "$(wc -l < /tmp/lun_resets.txt)" 3 "LUN reset steps traced"
+diag "LUN reset steps at (s): $(tr '\n' ' ' < /tmp/lun_resets.txt)"
+expect_cmp "$(awk 'NR == 1 { a = $1 } { b = $1 } END { printf "%.3f", b - a }' /tmp/lun_resets.txt)" \
+	"<" 0.9 "seconds from the first to the last LUN reset with three TMF slots"
+sdebug_unload
+for v in 0 65 x; do
+	if modprobe scsi_debug num_tgts=1 max_luns=1 scoped_eh_tmfs=$v 2>/dev/null; then
+		fail "scsi_debug loaded with scoped_eh_tmfs=$v"
+		sdebug_unload
+	else
+		pass "scsi_debug refused scoped_eh_tmfs=$v"
+	fi
+done
+dmesg | grep -q "scoped_eh_tmfs: '65' is not a number from 1 to 64" ||
+	fail "no message names the refused scoped_eh_tmfs value"
