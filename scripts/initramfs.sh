@@ -5,8 +5,8 @@
 # could gunzip it under TCG.
 . "$(dirname "$0")/lib.sh"
 
-OUT=$BUILD/initramfs.cpio
-ROOT=$BUILD/initramfs
+OUT=$INITRD
+ROOT=${INITRD%.cpio}
 KREL=$(cat "$STATE/kernelrelease" 2>/dev/null) || die "build the kernel first (make kernel)"
 [ -d "$MODROOT/lib/modules/$KREL" ] || die "modules for $KREL not installed: run make kernel"
 

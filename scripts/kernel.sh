@@ -112,15 +112,7 @@ configure() {
 }
 
 build() {
-	say "kernel: building with $JOBS jobs (log: $BUILD/kernel-build.log)"
-	run_with_progress "kernel build" "$BUILD/kernel-build.log" '^  (CC|LD|AR|AS)' \
-		make -C "$SRC" O="$OBJ" -j"$JOBS" bzImage modules
-	rm -rf "$MODROOT"
-	make -s -C "$SRC" O="$OBJ" INSTALL_MOD_PATH="$MODROOT" \
-		INSTALL_MOD_STRIP=1 modules_install > "$BUILD/modules-install.log" 2>&1 ||
-		die "modules_install failed (see $BUILD/modules-install.log)"
-	make -s -C "$SRC" O="$OBJ" kernelrelease > "$STATE/kernelrelease"
-	say "kernel: $(cat "$STATE/kernelrelease") ready: $OBJ/arch/x86/boot/bzImage"
+	kernel_build kernel ""
 }
 
 prepare() {

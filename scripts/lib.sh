@@ -3,10 +3,11 @@ set -euo pipefail
 
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD=${BUILD:-$TOP/build}
-SRC=$BUILD/linux			# git tree: pristine source + the series
-OBJ=$BUILD/obj				# kernel objects (O=)
-MODROOT=$BUILD/modroot			# modules_install target
-STATE=$BUILD/state			# what was applied and configured
+SRC=${SRC:-$BUILD/linux}		# git tree: pristine source + the series
+OBJ=${OBJ:-$BUILD/obj}			# kernel objects (O=)
+MODROOT=${MODROOT:-$BUILD/modroot}	# modules_install target
+STATE=${STATE:-$BUILD/state}		# what was applied and configured
+INITRD=${INITRD:-$BUILD/initramfs.cpio}	# the guest's initramfs
 RESULTS=${RESULTS:-$TOP/results}
 KSRC_PKG=linux-source-6.12
 KSRC_TAR=/usr/src/linux-source-6.12.tar.xz
@@ -36,4 +37,20 @@ run_with_progress() {
 		die "$what failed after $((SECONDS - start)) s (full log: $log)"
 	fi
 	say "$what: done in $((SECONDS - start)) s"
+}
+
+# kernel_build WHAT LOG_SUFFIX: build bzImage and modules of $SRC in $OBJ,
+# install the modules under $MODROOT and record the release in
+# $STATE/kernelrelease; logs in $BUILD/kernel-buildLOG_SUFFIX.log.
+kernel_build() {
+	local what=$1 log=$BUILD/kernel-build$2.log
+	say "$what: building with $JOBS jobs (log: $log)"
+	run_with_progress "$what build" "$log" '^  (CC|LD|AR|AS)' \
+		make -C "$SRC" O="$OBJ" -j"$JOBS" bzImage modules
+	rm -rf "$MODROOT"
+	make -s -C "$SRC" O="$OBJ" INSTALL_MOD_PATH="$MODROOT" \
+		INSTALL_MOD_STRIP=1 modules_install > "$BUILD/modules-install$2.log" 2>&1 ||
+		die "modules_install failed (see $BUILD/modules-install$2.log)"
+	make -s -C "$SRC" O="$OBJ" kernelrelease > "$STATE/kernelrelease"
+	say "$what: $(cat "$STATE/kernelrelease") ready: $OBJ/arch/x86/boot/bzImage"
 }
