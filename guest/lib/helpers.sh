@@ -14,6 +14,18 @@ SDEBUG_DBG=/sys/kernel/debug/scsi_debug
 TRACEFS=/sys/kernel/tracing
 FIO_DIR=/tmp/fio
 
+# cmdline_arg NAME [DEFAULT]: the value of NAME=... on the kernel command
+# line; DEFAULT (and status 1 when there is none) if it is not there.
+cmdline_arg() {
+	for _w in $(cat /proc/cmdline); do
+		case "$_w" in
+		"$1="*) echo "${_w#*=}"; return 0 ;;
+		esac
+	done
+	[ $# -ge 2 ] || return 1
+	echo "$2"
+}
+
 # ---------------------------------------------------------------- reporting
 
 ktap() {
@@ -151,7 +163,7 @@ sdebug_load() {
 		die "only $(sdebug_ndisks) of $SDEBUG_NDEV disks appeared"
 	for t in $(seq 0 $((_tg - 1))); do
 		for l in $(seq 0 $((_lu - 1))); do
-			_d=$(sd_of "$(hctl "$t" "$l")")
+			_d=$(sd_of "$(hctl "$(tid "$t")" "$l")")
 			wait_for 20 "[ -b /dev/$_d ]" || die "no /dev/$_d"
 		done
 	done
@@ -164,6 +176,12 @@ sdebug_ndisks() {
 # hctl TARGET LUN -> H:0:T:L on the scsi_debug host
 hctl() {
 	echo "$SDEBUG_HOST:0:$1:$2"
+}
+
+# tid INDEX: the target id of scsi_debug's INDEX-th target (from 0).  Its host
+# has SCSI id 7, so with more than 7 targets they are 0-6, 8, 9...
+tid() {
+	if [ "$1" -lt 7 ]; then echo "$1"; else echo $(($1 + 1)); fi
 }
 
 sd_of() {
@@ -225,19 +243,32 @@ pending_ua() {
 
 # fault_steps HCTL STEP...: make the next READ(10) on HCTL time out, and make
 # the recovery steps named fail once each: abort, lun (LUN reset), target
-# (target reset; stays failing until the module is reloaded).
+# (target reset; stays failing until the module is reloaded); lun_always:
+# every LUN reset of HCTL fails.  The steps are
+# armed first, so the fault takes effect with the last write.
 fault_steps() {
+	fault_arm "$@"
+	fault_timeout "$1"
+}
+
+# fault_arm HCTL STEP...: only the failing steps of fault_steps.
+fault_arm() {
 	_fh=$1
 	shift
-	inject "$_fh" "0 -1 0x28"
 	for _st in "$@"; do
 		case "$_st" in
 		abort) inject "$_fh" "3 -1 0x28" ;;
 		lun) inject "$_fh" "4 -1 0x28" ;;
+		lun_always) inject "$_fh" "4 1 0x28" ;;
 		target) target_reset_fails "${_fh%:*}" Y ;;
 		*) die "fault_steps: unknown step $_st" ;;
 		esac
 	done
+}
+
+# fault_timeout HCTL: the next READ(10) on HCTL gets no answer.
+fault_timeout() {
+	inject "$1" "0 -1 0x28"
 }
 
 # fail_read HCTL: make the next READ(10) on HCTL complete at once with
