@@ -1,7 +1,8 @@
 # Scoped SCSI error recovery: build, boot and test harness.
 #   make test [T=name,name]   build what changed, boot, run the guest tests
 #   make demo                 host, target and LUN scope side by side, with a plot
-#   make bench                figures under results/bench/
+#   make bench                figures under results/bench/ (also builds the
+#                             unpatched kernel for the fast-path ratio)
 #   make check                checkpatch --strict over patches/series
 #   make check-bisect         ... and build every step of the series
 #   make export               build/linux commits -> patches/
@@ -44,9 +45,11 @@ demo: initramfs
 	@$(RUN) --mode demo --results $(RESULTS)/demo-$(STAMP)
 	@python3 scripts/plot-demo.py $(RESULTS)/demo-$(STAMP)
 
+# BENCH_ARGS: scripts/bench.py options, e.g. --parts cases --runs 1
 bench: initramfs
-	@mkdir -p $(RESULTS)/bench
-	@$(RUN) --mode bench --test-bound 1200 --results $(RESULTS)/bench/$(STAMP)
+	@scripts/base-kernel.sh
+	@scripts/bench.py --results $(RESULTS)/bench/$(STAMP) $(BENCH_ARGS)
+	@ln -sfn $(STAMP) $(RESULTS)/bench/latest
 
 check:
 	@scripts/check.sh
@@ -61,7 +64,8 @@ reset-tree:
 	@scripts/kernel.sh reset-tree
 
 clean:
-	rm -rf $(BUILD)/obj $(BUILD)/modroot $(BUILD)/initramfs $(INITRD) $(BUILD)/state/config-digest $(RESULTS)
+	rm -rf $(BUILD)/obj $(BUILD)/modroot $(BUILD)/initramfs $(INITRD) $(BUILD)/state/config-digest \
+		$(BUILD)/obj-base $(BUILD)/modroot-base $(BUILD)/initramfs-base* $(BUILD)/state-base $(RESULTS)
 
 distclean:
 	rm -rf $(BUILD) $(RESULTS)
