@@ -18,30 +18,39 @@
 #     their 1 s LUN resets start less than 0.9 s apart.  scoped_eh_tmfs
 #     values outside 1..64 are refused: the module does not load.
 
-# (a)
-sdebug_load 2 4 eh_scope=lun tmf_delay_ms=1000
-need_scoped_eh "$(hctl 0 0)"
-DEVS="$(hctl 0 0) $(hctl 0 1) $(hctl 1 0)"
-trace_start $EH_EVENTS
-fail_reads_at_once $DEVS
-for h in $DEVS; do
-	wait_eh_idle "$h" 30 || fail "$h still in scoped recovery 30 s after its read"
-done
-trace_stop
+# three_at_once [MODULE_PARAM...]: scsi_debug with LUN scope and 1 s TMFs;
+# the READs of DEVS fail at once and every read and recovery ends.  Checks
+# what each recovery did; the times of the LUN-reset steps land, sorted, in
+# /tmp/lun_resets.txt.
+DEVS="0:0 0:1 1:0"
+three_at_once() {
+	sdebug_load 2 4 eh_scope=lun tmf_delay_ms=1000 "$@"
+	need_scoped_eh "$(hctl 0 0)"
+	_devs=""
+	for _x in $DEVS; do _devs="$_devs $(hctl "${_x%:*}" "${_x#*:}")"; done
+	trace_start $EH_EVENTS
+	fail_reads_at_once $_devs
+	for h in $_devs; do
+		wait_eh_idle "$h" 30 || fail "$h still in scoped recovery 30 s after its read"
+	done
+	trace_stop
+	for h in $_devs; do
+		expect_eq "$(read_rc "$h")" 0 "exit status of the read on $h"
+		expect_eq "$(eh_attr "$h" eh_recoveries)" 1 "scoped recoveries on $h"
+		expect_eq "$(eh_attr "$h" eh_lun_resets)" 1 "scoped LUN resets on $h"
+		expect_eq "$(eh_attr "$h" eh_escalations)" 0 "escalations on $h"
+		expect_eq "$(dev_state "$h")" running "state of $h"
+	done
+	expect_eq "$(trace_count scsi_eh_wakeup)" 0 "host error handler wake-ups"
+	trace_times scsi_eh_scoped_step "step=lun_reset" | sort -n > /tmp/lun_resets.txt
+	expect_eq "$(wc -l < /tmp/lun_resets.txt)" 3 "LUN reset steps traced"
+	diag "LUN reset steps at (s): $(tr '\n' ' ' < /tmp/lun_resets.txt)"
+}
 
-for h in $DEVS; do
-	expect_eq "$(read_rc "$h")" 0 "exit status of the read on $h"
-	expect_eq "$(eh_attr "$h" eh_recoveries)" 1 "scoped recoveries on $h"
-	expect_eq "$(eh_attr "$h" eh_lun_resets)" 1 "scoped LUN resets on $h"
-	expect_eq "$(eh_attr "$h" eh_escalations)" 0 "escalations on $h"
-	expect_eq "$(dev_state "$h")" running "state of $h"
-done
-expect_eq "$(trace_count scsi_eh_wakeup)" 0 "host error handler wake-ups"
+# (a)
+three_at_once
 expect_eq "$(resets device)" 3 "LUN resets"
 expect_eq "$(trace_count scsi_eh_scoped_end "result=recovered")" 3 "scoped recoveries ended recovered"
-trace_times scsi_eh_scoped_step "step=lun_reset" | sort -n > /tmp/lun_resets.txt
-expect_eq "$(wc -l < /tmp/lun_resets.txt)" 3 "LUN reset steps traced"
-diag "LUN reset steps at (s): $(tr '\n' ' ' < /tmp/lun_resets.txt)"
 prev=
 while read -r ts; do
 	if [ -n "$prev" ]; then
@@ -94,23 +103,8 @@ read_wait unload 10 || fail "the read on $H did not end"
 diag "the read on $H ended with status $(read_rc unload)"
 
 # (d)
-sdebug_load 2 4 eh_scope=lun tmf_delay_ms=1000 scoped_eh_tmfs=3
-need_scoped_eh "$(hctl 0 0)"
+three_at_once scoped_eh_tmfs=3
 expect_eq "$(cat /sys/module/scsi_debug/parameters/scoped_eh_tmfs)" 3 "scoped_eh_tmfs"
-trace_start $EH_EVENTS
-fail_reads_at_once $DEVS
-for h in $DEVS; do
-	wait_eh_idle "$h" 30 || fail "$h still in scoped recovery 30 s after its read"
-done
-trace_stop
-for h in $DEVS; do
-	expect_eq "$(read_rc "$h")" 0 "exit status of the read on $h"
-	expect_eq "$(eh_attr "$h" eh_lun_resets)" 1 "scoped LUN resets on $h"
-done
-expect_eq "$(trace_count scsi_eh_wakeup)" 0 "host error handler wake-ups"
-trace_times scsi_eh_scoped_step "step=lun_reset" | sort -n > /tmp/lun_resets.txt
-expect_eq "$(wc -l < /tmp/lun_resets.txt)" 3 "LUN reset steps traced"
-diag "LUN reset steps at (s): $(tr '\n' ' ' < /tmp/lun_resets.txt)"
 expect_cmp "$(awk 'NR == 1 { a = $1 } { b = $1 } END { printf "%.3f", b - a }' /tmp/lun_resets.txt)" \
 	"<" 0.9 "seconds from the first to the last LUN reset with three TMF slots"
 sdebug_unload
