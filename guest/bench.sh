@@ -95,8 +95,9 @@ if need_part multi; then
 				for t in $(seq 0 $((n - 1))); do
 					fail="$fail $t:0"
 				done
+				# With an at-once error there is no abort to fail.
 				steps=abort
-				[ "$kind" = error ] && steps=now
+				[ "$kind" = error ] && steps=
 				for m in host target lun; do
 					has_mode "$m" || continue
 					[ "$kind" = error ] && [ "$m" = target ] && continue
@@ -105,7 +106,7 @@ if need_part multi; then
 					[ "$m" = host ] && bounds=1
 					for b in $bounds; do
 						diag "multi: run $run, $n LUN(s) fail ($kind), $m scope, TMF bound $b"
-						scoped_run bm 8 2 "$fail" "$steps" eh_scope="$m" \
+						RUN_FAULT=$kind scoped_run bm 8 2 "$fail" "$steps" eh_scope="$m" \
 							tmf_delay_ms="$TMF_MS" scoped_eh_tmfs="$b"
 						s=$(scoped_summary /tmp/bm.csv)
 						first=$(awk -F, 'NR > 1 && $4 == 1 && (!n || $9 + 0 < f) { f = $9 + 0; n = 1 }

@@ -7,9 +7,9 @@
 #   until all of them complete reads, lets them run RUN_FAULT_S seconds
 #   (default 5), then makes the next READ on each LUN of FAILING (a list of
 #   TARGET:LUN, TARGET counted from 0 as tid does) time out
-#   with the recovery steps of STEPS failing (fault_steps names; "now" in
-#   STEPS: the READ fails at once with DID_TIME_OUT instead, see fail_read,
-#   so that recovery starts with no timeout and no abort).  The run
+#   with the recovery steps of STEPS failing (fault_steps names; with
+#   RUN_FAULT=error the READ fails at once with DID_TIME_OUT instead, see
+#   fail_read, so that recovery starts with no timeout and no abort).  The run
 #   ends RUN_TAIL_S seconds (default 2) after every failing LUN has completed
 #   reads again, or after RUN_BOUND_S seconds (default 240).
 #
@@ -33,6 +33,10 @@ scoped_run() {
 	_sr_fail=$4
 	_sr_steps=$5
 	shift 5
+	case "${RUN_FAULT:-timeout}" in
+	timeout | error) ;;
+	*) die "scoped_run: RUN_FAULT is '$RUN_FAULT', not timeout or error" ;;
+	esac
 	sdebug_load "$_sr_tg" "$_sr_lu" "$@"
 	_sr_tl=$_sr_fail
 	_sr_fail=""
@@ -58,16 +62,17 @@ scoped_run() {
 	# shellcheck disable=SC2086
 	fio_wait_started $_sr_devs
 	sleep "${RUN_FAULT_S:-5}"
-	_sr_now=0
-	case " $_sr_steps " in *" now "*) _sr_now=1 ;; esac
-	_sr_steps=$(echo "$_sr_steps" | sed 's/\bnow\b//')
 	for _h in $_sr_fail; do
 		# shellcheck disable=SC2086
 		fault_arm "$_h" $_sr_steps
 	done
 	RUN_T0=$(now_ms)
 	for _h in $_sr_fail; do
-		if [ $_sr_now = 1 ]; then fail_read "$_h"; else fault_timeout "$_h"; fi
+		if [ "${RUN_FAULT:-timeout}" = error ]; then
+			fail_read "$_h"
+		else
+			fault_timeout "$_h"
+		fi
 		_d=$(sd_of "$_h")
 		awk '{ print $1 }' /sys/block/"$_d"/stat > "$FIO_DIR/$_d.fault0"
 	done
