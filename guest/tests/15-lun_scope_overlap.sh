@@ -11,10 +11,11 @@
 #     (it still holds a host tag): its wake-up comes after 0:0's recovery
 #     ends, and both reads succeed.
 # (c) Host recovery pending before the ladder starts: LUN 0:0 has one READ
-#     parked and the other still being aborted (TMFs of 3 s) when the
-#     host-scoped LUN fails.  When the second READ parks, 0:0 hands both to
-#     host recovery without a step of its own; the host error handler wakes
-#     only after that, with all three commands, and every read succeeds.
+#     parked and the other, started 3 s later, still outstanding when the
+#     host-scoped LUN fails.  When the second READ times out and parks, 0:0
+#     hands both to host recovery without a step of its own (not even the
+#     abort); the host error handler wakes only after that, with all three
+#     commands, and every read succeeds.
 
 # (a)
 sdebug_load 2 4 eh_scope=lun tmf_delay_ms=1000
@@ -80,12 +81,13 @@ expect_eq "$(host_state)" running "state of host $SDEBUG_HOST"
 sdebug_load 2 4 eh_scope=lun tmf_delay_ms=3000
 H=$(hctl 0 0)
 O=$(hctl 1 0)
-set_timeout "$H" 2
+set_timeout "$H" 4
 eh_scope_set "$O" host || die "cannot set eh_scope of $O to host"
 inject "$H" "0 -2 0x28"		# the next two READ(10)s are never answered
-inject "$H" "3 -2 0x28"		# and their aborts fail
+inject "$H" "3 -2 0x28"		# and their aborts would fail
 trace_start $EH_EVENTS
 read_start first "$(sd_of "$H")" 0
+sleep 3				# the first times out 1 s after the second starts
 read_start second "$(sd_of "$H")" 1000
 wait_for 30 '[ "$(eh_attr "$H" eh_state)" = waiting ]' ||
 	fail "$H did not park its first command within 30 s"
