@@ -37,6 +37,34 @@ def log(msg):
     print(f"[{time.strftime('%H:%M:%S')}] {msg}", flush=True)
 
 
+# virtio-scsi for the guest's test 29 (guest/tests/29-virtio_scsi_lun_scope.sh):
+# one controller, target 0 with LUNs 0-2 on sparse raw image files and LUN 3
+# on a null-co node whose every request takes VSCSI_SLOW_NS to complete.  The
+# guest loads virtio_scsi only in that test, so no other test sees them.
+VSCSI_LUNS = 3
+VSCSI_SLOW_NS = 4_000_000_000
+VSCSI_MIB = 64
+
+
+def virtio_scsi_devices(results):
+    args = ["-device", "virtio-scsi-pci,id=vscsi0"]
+    for lun in range(VSCSI_LUNS):
+        img = os.path.join(results, f"vscsi-lun{lun}.img")
+        with open(img, "wb") as f:
+            f.truncate(VSCSI_MIB << 20)
+        args += [
+            "-blockdev", f"driver=file,node-name=vfile{lun},filename={img}",
+            "-blockdev", f"driver=raw,node-name=vlun{lun},file=vfile{lun}",
+            "-device", f"scsi-hd,bus=vscsi0.0,scsi-id=0,lun={lun},drive=vlun{lun}",
+        ]
+    args += [
+        "-blockdev", f"driver=null-co,node-name=vslow,size={VSCSI_MIB << 20},"
+                     f"latency-ns={VSCSI_SLOW_NS},read-zeroes=on",
+        "-device", f"scsi-hd,bus=vscsi0.0,scsi-id=0,lun={VSCSI_LUNS},drive=vslow",
+    ]
+    return args
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--kernel", required=True)
@@ -69,6 +97,7 @@ def main():
         f"scsitest.mode={args.mode}",
         f"scsitest.tests={args.tests}" if args.tests else "",
         f"scsitest.bound={args.test_bound}",
+        f"scsitest.vscsi_slow_ms={VSCSI_SLOW_NS // 1_000_000}" if args.mode == "test" else "",
         args.append,
     ]))
     cmd = [
@@ -78,6 +107,8 @@ def main():
         "-kernel", args.kernel, "-initrd", args.initrd, "-append", cmdline,
         "-serial", f"file:{console}", "-serial", f"file:{ktap}",
     ]
+    if args.mode == "test":
+        cmd += virtio_scsi_devices(args.results)
     with open(os.path.join(args.results, "qemu-cmdline.txt"), "w") as f:
         f.write(" ".join(cmd) + "\n")
 
