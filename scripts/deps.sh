@@ -13,6 +13,8 @@ PKGS=(
 	"$KSRC_PKG"
 	# the guest
 	qemu-system-x86 busybox-static fio sg3-utils lsscsi
+	# the iSCSI initiator's user space (iscsid, iscsiadm) for the guest
+	open-iscsi
 )
 
 missing=()

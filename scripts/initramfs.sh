@@ -11,7 +11,7 @@ KREL=$(cat "$STATE/kernelrelease" 2>/dev/null) || die "build the kernel first (m
 [ -d "$MODROOT/lib/modules/$KREL" ] || die "modules for $KREL not installed: run make kernel"
 
 BINS=(/usr/bin/fio /usr/bin/sg_turs /usr/bin/sg_reset /usr/bin/sg_inq
-	/usr/bin/sg_readcap /usr/bin/lsscsi)
+	/usr/bin/sg_readcap /usr/bin/lsscsi /usr/sbin/iscsid /usr/sbin/iscsiadm)
 
 rm -rf "$ROOT"
 mkdir -p "$ROOT"/{bin,sbin,usr/bin,usr/sbin,lib,lib64,proc,sys,dev,tmp,run,etc,root}

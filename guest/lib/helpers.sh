@@ -510,5 +510,11 @@ cleanup_all() {
 		[ -f "$s" ] || continue
 		[ "$(cat "$s")" = offline ] && echo running > "$s"
 	done
+	# iSCSI first: its target may hold scsi_debug disks.
+	iscsi_cleanup
+	rmmod virtio_scsi 2>/dev/null
+	rmmod virtio_pci 2>/dev/null
 	sdebug_unload
 }
+
+. /guest/lib/iscsi.sh
