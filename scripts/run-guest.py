@@ -65,6 +65,20 @@ def virtio_scsi_devices(results):
     return args
 
 
+# QEMU's megasas-gen2 (an LSI SAS2108, which megaraid_sas drives on its MFI
+# path) with one disk, for test 33 (guest/tests/33-megaraid_sas_mfi.sh).
+def megasas_devices(results):
+    img = os.path.join(results, "megasas-disk0.img")
+    with open(img, "wb") as f:
+        f.truncate(VSCSI_MIB << 20)
+    return [
+        "-device", "megasas-gen2,id=mega0",
+        "-blockdev", f"driver=file,node-name=mfile0,filename={img}",
+        "-blockdev", "driver=raw,node-name=mdisk0,file=mfile0",
+        "-device", "scsi-hd,bus=mega0.0,scsi-id=0,lun=0,drive=mdisk0",
+    ]
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--kernel", required=True)
@@ -109,6 +123,7 @@ def main():
     ]
     if args.mode == "test":
         cmd += virtio_scsi_devices(args.results)
+        cmd += megasas_devices(args.results)
     with open(os.path.join(args.results, "qemu-cmdline.txt"), "w") as f:
         f.write(" ".join(cmd) + "\n")
 
