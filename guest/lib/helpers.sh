@@ -476,6 +476,26 @@ fio_count() {
 		END { printf "%d\n", n }' "$(fio_log "$1" "$2")"
 }
 
+# fio_window NAME WHAT HCTL DEV FROM_MS TO_MS CSV FAILING: how fio's reads on
+# DEV (HCTL) went from FROM_MS to TO_MS, while FAILING recovered: appends
+# "hctl,dev,window_ms,reads_4s_before,reads_window,availability_pct,
+# longest_gap_ms" to CSV (availability: the window's read rate against the
+# 4 s before it) and checks that DEV kept completing reads.  WHAT prefixes
+# the messages.
+fio_window() {
+	_fw=$(($6 - $5))
+	_fb=$(fio_count "$1" "$4" $(($5 - 4000)) "$5")
+	_fc=$(fio_count "$1" "$4" "$5" "$6")
+	_fg=$(fio_gap "$1" "$4" "$5" "$6")
+	_fa=$(awk -v c="$_fc" -v b="$_fb" -v w="$_fw" 'BEGIN {
+		if (b > 0 && w > 0) printf "%.0f", 100 * (c / w) / (b / 4000)
+		else print 0 }')
+	echo "$3,$4,$_fw,$_fb,$_fc,$_fa,$_fg" >> "$7"
+	diag "$2: $3 ($4): $_fc reads in the $_fw ms window ($_fa% of its rate before), longest gap $_fg ms"
+	expect_cmp "$_fc" ">" 0 "$2: reads completed on $3 while $8 recovered"
+	expect_cmp "$_fg" "<" "$_fw" "$2: longest gap on $3 against the window (ms)"
+}
+
 # fio_iops NAME DEV FROM_MS TO_MS [BIN_MS]: completions per second on DEV in
 # bins of BIN_MS (default 100) from FROM_MS to TO_MS, one "ms_since_from,iops"
 # line per bin, empty bins included.
