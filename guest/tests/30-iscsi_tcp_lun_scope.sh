@@ -15,8 +15,10 @@
 #     and iscsi_tcp's max_scoped_eh_tmfs is 1: the second LUN's ladder waits
 #     for the first one's to end, so no TMF meets another (libiscsi would
 #     fail it at once), neither LUN escalates, and both reads succeed.  LUN
-#     3's target side hangs 10 s longer, so that its abort still has a
-#     command to abort when its turn comes.
+#     3's read starts 2 s after LUN 2's, so that LUN 2's ladder takes the
+#     slot first, and its target side hangs 10 s longer, so that LUN 3's
+#     abort still has a command to abort when its turn comes: both aborts
+#     go to the target, one after the other.
 
 # lun_hang T_LUN: the target side's next READ(10) on scsi_debug LUN T_LUN
 # gets no answer (its own timeout then recovers it).
@@ -80,6 +82,7 @@ trace_start $EH_EVENTS scsi/scsi_eh_target_start
 lun_hang 0
 lun_hang 1
 read_start two "$D2" 8
+sleep 2
 read_start three "$D3" 8
 read_wait two 90 || fail "the read on $L2 did not end within 90 s"
 read_wait three 90 || fail "the read on $L3 did not end within 90 s"
@@ -101,9 +104,9 @@ expect_eq "$(trace_count scsi_eh_wakeup)" 0 "two LUNs: host error handler wake-u
 grep ' scsi_eh_' $TRACEFS/trace > /tmp/iscsi-trace.txt
 emit_file iscsi_tcp_two_luns_trace.txt /tmp/iscsi-trace.txt
 diag "two LUNs: target side saw $(aborts) abort(s)"
-# One slot: the later ladder's abort ends after the earlier ladder ended.
-first_end=$(trace_times scsi_eh_scoped_end | head -n 1)
-second_abort=$(trace_times scsi_eh_scoped_step "step=abort" | sed -n 2p)
-diag "two LUNs: first ladder ended at $first_end s, second abort answered at $second_abort s"
+# One slot: LUN 3's abort ends after LUN 2's ladder ended.
+first_end=$(trace_times scsi_eh_scoped_end "lun=2 " | head -n 1)
+second_abort=$(trace_times scsi_eh_scoped_step "lun=3 step=abort" | head -n 1)
+diag "two LUNs: $L2's ladder ended at $first_end s, $L3's abort answered at $second_abort s"
 expect_cmp "$(awk -v a="$first_end" -v b="$second_abort" 'BEGIN { printf "%.6f", b - a }')" \
-	">=" 0 "two LUNs: seconds from the first ladder's end to the second ladder's abort"
+	">=" 0 "two LUNs: seconds from $L2's ladder's end to $L3's abort"
