@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest';
+import type { Scenario, Transition } from '../engine';
+import type { RunHandle } from '../worker/client';
+import { CancelledError } from '../worker/client';
+import { startRun } from './index';
+import { createSimStore } from './simStore';
+
+const scenario: Scenario = { version: 1, name: 'test' };
+const tr = (t: number, kind = 'k'): Transition => ({ t, kind });
+
+describe('sim store', () => {
+  it('starts idle with no transitions', () => {
+    const s = createSimStore(scenario).getState();
+    expect(s.status).toBe('idle');
+    expect(s.transitions).toEqual([]);
+    expect(s.error).toBeNull();
+  });
+
+  it('collects batches of the current run and finishes', () => {
+    const store = createSimStore(scenario);
+    const id = store.getState().begin();
+    expect(store.getState().status).toBe('running');
+    store.getState().append(id, [tr(0), tr(1)]);
+    store.getState().append(id, [tr(2)]);
+    store.getState().finish(id);
+    const s = store.getState();
+    expect(s.status).toBe('done');
+    expect(s.transitions.map((x) => x.t)).toEqual([0, 1, 2]);
+  });
+
+  it('drops batches and endings of an abandoned run', () => {
+    const store = createSimStore(scenario);
+    const old = store.getState().begin();
+    store.getState().append(old, [tr(0)]);
+    const cur = store.getState().begin();
+    store.getState().append(old, [tr(9)]);
+    store.getState().fail(old, 'stale');
+    store.getState().append(cur, [tr(1)]);
+    expect(store.getState().transitions.map((x) => x.t)).toEqual([1]);
+    expect(store.getState().status).toBe('running');
+  });
+
+  it('records an error message', () => {
+    const store = createSimStore(scenario);
+    const id = store.getState().begin();
+    store.getState().fail(id, 'boom');
+    expect(store.getState()).toMatchObject({ status: 'error', error: 'boom' });
+    store.getState().begin();
+    expect(store.getState()).toMatchObject({ status: 'running', error: null });
+  });
+});
+
+describe('startRun', () => {
+  function fakeRunner(batches: Transition[][], outcome: 'ok' | Error) {
+    return (_s: Scenario, _seed: number, onBatch: (b: Transition[]) => void): RunHandle => {
+      for (const b of batches) onBatch(b);
+      const count = batches.flat().length;
+      return {
+        done:
+          outcome === 'ok'
+            ? Promise.resolve({ version: 1, count, metrics: {} })
+            : Promise.reject(outcome),
+        cancel() {},
+      };
+    };
+  }
+
+  it('fills the store and ends done', async () => {
+    const store = createSimStore(scenario);
+    await startRun(store, fakeRunner([[tr(0)], [tr(1), tr(2)]], 'ok'));
+    expect(store.getState().status).toBe('done');
+    expect(store.getState().transitions).toHaveLength(3);
+  });
+
+  it('shows a worker failure as an error message', async () => {
+    const store = createSimStore(scenario);
+    await startRun(store, fakeRunner([[tr(0)]], new Error('worker crashed')));
+    expect(store.getState()).toMatchObject({ status: 'error', error: 'worker crashed' });
+  });
+
+  it('reports a runner that throws at once', async () => {
+    const store = createSimStore(scenario);
+    await startRun(store, () => {
+      throw new Error('no Worker here');
+    });
+    expect(store.getState()).toMatchObject({ status: 'error', error: 'no Worker here' });
+  });
+
+  it('stays quiet about a cancelled run', async () => {
+    const store = createSimStore(scenario);
+    await startRun(store, fakeRunner([], new CancelledError()));
+    expect(store.getState().status).toBe('running');
+  });
+});
