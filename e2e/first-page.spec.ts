@@ -1,0 +1,40 @@
+import path from 'node:path';
+import { expect, test } from '@playwright/test';
+
+test('the first page runs the demo preset and lists its transitions', async ({
+  page,
+}, testInfo) => {
+  const consoleErrors: string[] = [];
+  const pageErrors: string[] = [];
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') consoleErrors.push(msg.text());
+  });
+  page.on('pageerror', (err) => pageErrors.push(err.message));
+
+  await page.goto('/');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(
+    'SCSI error recovery — visualizer',
+  );
+
+  const root = page.locator('[data-status]').first();
+  await expect(root).toHaveAttribute('data-status', 'done', { timeout: 30_000 });
+
+  const rows = page.getByTestId('transition');
+  const rowCount = await rows.count();
+  expect(rowCount).toBeGreaterThan(0);
+  await expect(page.getByTestId('transition-count')).toHaveText(String(rowCount));
+  await expect(rows.first()).toHaveAttribute('data-kind', /\S/);
+  await expect(page.getByTestId('error')).toHaveCount(0);
+
+  // The Run button runs it again, to the same end.
+  await page.getByRole('button', { name: 'Run' }).click();
+  await expect(root).toHaveAttribute('data-status', 'done', { timeout: 30_000 });
+  await expect(page.getByTestId('transition-count')).toHaveText(String(await rows.count()));
+
+  const shot = path.join(testInfo.project.outputDir, 'first-page.png');
+  await page.screenshot({ path: shot, fullPage: true });
+  await testInfo.attach('first-page', { path: shot, contentType: 'image/png' });
+
+  expect(consoleErrors, 'console errors').toEqual([]);
+  expect(pageErrors, 'page errors').toEqual([]);
+});
