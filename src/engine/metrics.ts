@@ -1,0 +1,48 @@
+// The figures a run ends with, measured as kernel/'s demonstration measures them: the
+// recovery window runs from the first fault to the end of the last faulted command
+// (completed after its retry, or failed); a healthy LUN's availability is the I/O it
+// completed in the window as a share of what its workload offered.
+import type { Sim } from './sim';
+import type { LunMetrics, Metrics } from './stream';
+
+const r6 = (x: number): number => Math.round(x * 1e6) / 1e6;
+
+export function computeMetrics(sim: Sim): Metrics {
+  const ws = sim.windowStart;
+  let window: [number, number] | null = null;
+  const closed = ws !== null && sim.trackedOpen === 0 && sim.windowEnd !== null;
+  if (ws !== null) window = [ws, closed ? sim.windowEnd! : sim.now];
+  const len = window ? window[1] - window[0] : 0;
+  const luns: LunMetrics[] = sim.devs.map((d) => {
+    const done = closed ? d.snapDone : d.winDone;
+    const gap = closed ? d.snapGap : window ? Math.max(d.winGap, sim.now - Math.max(d.winLast, window[0])) : 0;
+    const offered = d.workload.rate * len;
+    return {
+      on: d.id,
+      failing: d.failing,
+      completed: d.completed,
+      completedInWindow: done,
+      availability: !d.failing && window && offered > 0 ? r6(Math.min(1, done / offered)) : null,
+      longestGap: r6(gap),
+      eio: d.eio,
+      recoveryTime: d.failing ? (d.unresolved === 0 && d.lastResolved >= d.firstFault ? r6(d.lastResolved - d.firstFault) : null) : null,
+      offline: d.offline,
+    };
+  });
+  const healthy = luns.filter((l) => l.availability !== null);
+  const avail = healthy.map((l) => l.availability!);
+  const failing = luns.filter((l) => l.failing);
+  const rts = failing.map((l) => l.recoveryTime);
+  return {
+    window: window ? [r6(window[0]), r6(window[1])] : null,
+    healthyAvailabilityMean: avail.length ? r6(avail.reduce((a, b) => a + b, 0) / avail.length) : null,
+    healthyAvailabilityWorst: avail.length ? Math.min(...avail) : null,
+    healthyLongestGap: healthy.length ? Math.max(...healthy.map((l) => l.longestGap)) : null,
+    recoveryTime: rts.length && rts.every((x) => x !== null) ? Math.max(...(rts as number[])) : null,
+    eio: luns.reduce((a, l) => a + l.eio, 0),
+    offlined: luns.filter((l) => l.offline).map((l) => l.on),
+    escalations: sim.escalations,
+    steps: sim.steps,
+    luns,
+  };
+}

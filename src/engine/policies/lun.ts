@@ -1,0 +1,97 @@
+// LUN-scoped recovery, as kernel/ patches 0001-0005, 0017, 0018 and 0021 implement it
+// (Documentation/scsi/scsi_eh.rst 3.2): the first parked command quiesces the device's
+// queue alone; when every command the device holds has failed, a work item holding one of
+// the host's max_scoped_eh_tmfs slots runs abort, get sense, START UNIT, LUN reset and TEST
+// UNIT READY; resolved, the device restarts; else its commands go to the target (lun+target)
+// or to the host.
+import type { Dev, Recovery } from '../model';
+import type { Ladder, Sim } from '../sim';
+import { lunResetOk, newRecovery, testDevices } from './host';
+import { abortInLadder, handToHost } from './scoped';
+import { targetPolicy } from './target';
+import type { Policy } from './types';
+
+export const lunPolicy: Policy = {
+  scope: 'lun',
+
+  start(sim, d) {
+    if (d.rec) return d.rec;
+    const rec = newRecovery('lun', d.id);
+    d.rec = rec;
+    sim.op('block-io', 'lun', d.id, 'scsi_device_eh_block -> blk_mq_quiesce_queue', 'only this device stops; its target and host keep running');
+    sim.refresh(d);
+    rec.drainStep = sim.stepStart('drain', 'lun', d.id, 'scsi_device_eh_scmd_add', 'waits until sdev->eh.failed == scsi_device_busy(): every command of the device has completed or failed');
+    return rec;
+  },
+
+  addErrorCmd(sim, rec, cmd, why) {
+    rec.cmds.push(cmd);
+    sim.op('add-error-cmd', 'lun', cmd.dev.id, 'scsi_device_eh_scmd_add', `${why}; parked on the device (${rec.cmds.length} of ${cmd.dev.busy} busy)`);
+    sim.refresh(cmd.dev);
+    this.wakeUp(sim, rec);
+  },
+
+  wakeUp(sim, rec) {
+    const d = sim.devById.get(rec.on)!;
+    if (rec.phase !== 'waiting' || rec.cmds.length === 0 || rec.cmds.length !== d.busy) return;
+    rec.phase = 'running';
+    sim.stepEnd(rec.drainStep, 'drain', 'lun', d.id, 'scsi_device_eh_scmd_add', 'done');
+    sim.op('wake-up', 'lun', d.id, 'scsi_device_eh_wakeup -> queue_work(scsi_eh_scope)', `sdev->eh.failed ${rec.cmds.length} == busy ${d.busy}`);
+    sim.spawn(lunLadder(sim, d, rec));
+  },
+};
+
+/** scsi_device_eh_work() -> scsi_device_eh_next_step() */
+function* lunLadder(sim: Sim, d: Dev, rec: Recovery): Ladder {
+  const h = d.host;
+  // Host recovery pending, eh_deadline past, or the target recovering: hand over at once
+  const giveUp = (): string | null =>
+    h.state === 'recovery' ? 'host recovery pending' : sim.pastDeadline(h) ? 'past eh_deadline' : d.tgt.rec ? 'its target is recovering' : null;
+
+  if (giveUp() === null && (yield* sim.takeSlot(h, rec))) {
+    // patch 21: scsi_eh_abort_timed_out(), inside the slot
+    yield* abortInLadder(sim, rec, [d]);
+    // get sense and START UNIT pass (no modelled fault asks for them)
+    if (rec.cmds.length && giveUp() === null) {
+      const ok = yield* sim.tmf('lun-reset', 'lun', d.id, 'scsi_eh_sdev_reset -> eh_device_reset_handler', () => lunResetOk(sim, d));
+      rec.lunReset.add(d);
+      if (ok) {
+        sim.resetUA([d]);
+        yield* testDevices(sim, rec, [d], 'scsi_eh_sdev_reset -> scsi_eh_tur', new Set());
+      }
+    }
+  }
+
+  if (rec.cmds.length === 0) {
+    // resolved: restart the queue first, then retry or finish (scsi_eh_flush_done_q)
+    endLun(sim, d, rec);
+    sim.flushDone(rec);
+    sim.kick(d);
+    return;
+  }
+
+  const why = giveUp() ?? 'the LUN ladder did not resolve every command';
+  const toTarget = d.scope === 'lun+target' && h.driver.handlers.targetReset && h.state !== 'recovery' && !sim.pastDeadline(h);
+  sim.flushDone(rec);
+  if (toTarget) {
+    sim.escalate('lun', 'target', d.id, 'scsi_device_eh_escalate -> scsi_target_eh_scmd_add', why);
+    const trec = d.tgt.rec ?? targetPolicy.start(sim, d);
+    if (rec.lunReset.has(d)) trec.lunReset.add(d);
+    const cmds = rec.cmds;
+    rec.cmds = [];
+    endLun(sim, d, rec);
+    for (const c of cmds) targetPolicy.addErrorCmd(sim, trec, c, 'handed over by the LUN ladder');
+  } else {
+    sim.escalate('lun', 'host', d.id, 'scsi_eh_host_scmd_add', why);
+    handToHost(sim, rec, () => endLun(sim, d, rec));
+  }
+}
+
+function endLun(sim: Sim, d: Dev, rec: Recovery): void {
+  sim.releaseSlot(d.host, rec);
+  rec.ended = true;
+  d.rec = null;
+  sim.op('unblock-io', 'lun', d.id, 'scsi_device_eh_unblock -> blk_mq_unquiesce_queue');
+  sim.refresh(d);
+}
+

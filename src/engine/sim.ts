@@ -1,0 +1,913 @@
+// The discrete-event core: virtual clock, workload, dispatch and completion, the timeout
+// path (scsi_timeout, scsi_abort_command, scmd_eh_abort_handler), and the routing of a
+// failed command to the recovery that takes it. The ladders are in policies/.
+import { driverProfile } from './drivers';
+import { EventHeap } from './heap';
+import type { Cmd, Dev, Fault, Host, Recovery, Tgt } from './model';
+import { computeMetrics } from './metrics';
+import { policyFor, type Policy } from './policies';
+import { makePrng, type Prng } from './prng';
+import { KERNEL_TIMINGS, validateScenario, type Scenario, type Timings, type Workload } from './scenario';
+import {
+  STREAM_VERSION,
+  type BlockScope,
+  type CmdEvent,
+  type DeviceState,
+  type FaultKind,
+  type NodeId,
+  type Op,
+  type Scope,
+  type StepKind,
+  type StepResult,
+  type Transition,
+} from './stream';
+
+/** What a ladder yields: a sleep in seconds, or a condition to wait for. */
+export type Wait = number | { until: () => boolean; why: string };
+export type Ladder = Generator<Wait, void, void>;
+export type Sub<T> = Generator<Wait, T, void>;
+
+const enum Ev {
+  Arrival,
+  Complete,
+  Timeout,
+  Resume,
+  FaultOn,
+  FaultOff,
+  Tick,
+  AbortWork,
+}
+
+interface Event {
+  t: number;
+  seq: number;
+  k: Ev;
+  // payload
+  d?: Dev;
+  c?: Cmd;
+  p?: Proc;
+  f?: Fault;
+  h?: Host;
+  /** for Complete: the outcome */
+  o?: number;
+}
+
+interface Proc {
+  gen: Ladder;
+  waitFor: (() => boolean) | null;
+}
+
+const OUT_OK = 0;
+const OUT_MEDIUM = 1;
+const OUT_UA = 2;
+
+const DEFAULT_WORKLOAD: Workload = { rate: 40, queueDepth: 1, readFraction: 1 };
+
+export interface SimOptions {
+  seed?: number;
+  /** Every device of every host gets this scope (the CLI's --policy). */
+  policy?: Scope;
+  /** Receives the stream in order, in batches. */
+  onBatch?: (batch: Transition[]) => void;
+  batchSize?: number;
+  /** Emit a transition for every command completion (heavy; off by default). */
+  commandDetail?: boolean;
+}
+
+export interface SimResult {
+  version: typeof STREAM_VERSION;
+  seed: number;
+  transitions: Transition[];
+  metrics: import('./stream').Metrics;
+  /** events processed, for the benchmark */
+  events: number;
+}
+
+const round6 = (x: number): number => Math.round(x * 1e6) / 1e6;
+
+export class Sim {
+  now = 0;
+  readonly scenario: Scenario;
+  readonly hosts: Host[] = [];
+  readonly devs: Dev[] = [];
+  readonly devById = new Map<NodeId, Dev>();
+  readonly tgtById = new Map<NodeId, Tgt>();
+  readonly rng: Prng;
+  readonly seed: number;
+  private heap = new EventHeap<Event>();
+  private seq = 0;
+  private cmdSeq = 0;
+  private stepSeq = 0;
+  private waiters: Proc[] = [];
+  private out: Transition[] = [];
+  private batch: Transition[] = [];
+  private opts: SimOptions;
+  events = 0;
+  escalations = 0;
+  steps = 0;
+  /** Earliest fault time, the start of the recovery window */
+  windowStart: number | null = null;
+  /** Last time a tracked command was resolved (window end candidate) */
+  windowEnd: number | null = null;
+  trackedOpen = 0;
+
+  constructor(scenario: Scenario, opts: SimOptions = {}) {
+    this.scenario = validateScenario(scenario);
+    this.opts = opts;
+    this.seed = opts.seed ?? scenario.seed ?? 1;
+    this.rng = makePrng(this.seed);
+    this.build();
+  }
+
+  // ---- building the topology -------------------------------------------------------------
+
+  private build(): void {
+    const sc = this.scenario;
+    sc.hosts.forEach((hs, hi) => {
+      const driver = driverProfile(hs.driver);
+      const timings: Timings = {
+        ...KERNEL_TIMINGS,
+        tmf: driver.tmf,
+        ioLatency: driver.ioLatency,
+        ...sc.timings,
+        ...hs.timings,
+      };
+      const host: Host = {
+        idx: hi,
+        id: String(hi),
+        driver,
+        timings,
+        tmfBound: hs.tmfBound ?? driver.tmfBound,
+        ehDeadline: driver.handlers.hostReset ? (hs.ehDeadline ?? null) : null,
+        state: 'running',
+        failed: 0,
+        busy: 0,
+        rec: null,
+        abortQueue: [],
+        abortRunning: false,
+        lastReset: null,
+        slotsUsed: 0,
+        slotQueue: [],
+        devs: [],
+        targets: [],
+        channels: hs.channels ?? 1,
+        faults: [],
+      };
+      this.hosts.push(host);
+      const hostScope = this.opts.policy ?? hs.scope ?? driver.defaultScope;
+      if (!driver.scopes.includes(hostScope))
+        throw new Error(`${driver.name} offers ${driver.scopes.join(', ')}; not ${hostScope}`);
+      const overrides = new Map((hs.overrides ?? []).map((o) => [o.lun, o]));
+      for (let c = 0; c < host.channels; c++)
+        for (let t = 0; t < hs.targets; t++) {
+          const tgt: Tgt = { id: `${hi}:${c}:${t}`, host, channel: c, tid: t, devs: [], rec: null, faults: [] };
+          host.targets.push(tgt);
+          this.tgtById.set(tgt.id, tgt);
+          for (let l = 0; l < hs.lunsPerTarget; l++) {
+            const ov = overrides.get(`${c}:${t}:${l}`);
+            const workload: Workload = { ...DEFAULT_WORKLOAD, ...hs.workload, ...ov?.workload };
+            const scope = this.opts.policy ?? ov?.scope ?? hostScope;
+            const dev: Dev = {
+              idx: this.devs.length,
+              id: `${hi}:${c}:${t}:${l}`,
+              host,
+              tgt,
+              channel: c,
+              lun: l,
+              scope,
+              workload,
+              interval: workload.rate > 0 ? 1 / workload.rate : Infinity,
+              offline: false,
+              queue: [],
+              busy: 0,
+              outstanding: 0,
+              rec: null,
+              expectingUA: false,
+              pendingUA: false,
+              mediumTimeouts: 0,
+              faults: [],
+              failing: false,
+              rejectedOnce: false,
+              state: 'running',
+              blockedBy: null,
+              completed: 0,
+              eio: 0,
+              missed: 0,
+              tickDone: 0,
+              tickFailed: 0,
+              winDone: 0,
+              winLast: 0,
+              winGap: 0,
+              snapDone: 0,
+              snapGap: 0,
+              firstFault: Infinity,
+              lastResolved: -Infinity,
+              unresolved: 0,
+            };
+            tgt.devs.push(dev);
+            host.devs.push(dev);
+            this.devs.push(dev);
+            this.devById.set(dev.id, dev);
+          }
+        }
+    });
+    for (const f of sc.faults) {
+      const dev = this.devById.get(f.lun)!;
+      const fault: Fault = {
+        kind: f.kind,
+        on: f.lun,
+        from: f.at,
+        until: f.duration !== undefined ? f.at + f.duration : Infinity,
+        left: f.count ?? (f.duration !== undefined ? Infinity : 1),
+        active: false,
+      };
+      // A fault lives where the kernel looks for it: the target's reset on the target,
+      // the bus and host resets on the host (scsi_debug: targetH:C:T/fail_reset).
+      if (f.kind === 'target-reset-fails') dev.tgt.faults.push(fault);
+      else if (f.kind === 'bus-reset-fails' || f.kind === 'host-reset-fails') dev.host.faults.push(fault);
+      else dev.faults.push(fault);
+      dev.failing = true;
+      // The window opens with the first fault that fails a command; the others (a reset
+      // or a TUR that would fail) only shape the recovery.
+      if (f.kind === 'timeout' || f.kind === 'medium-error') {
+        dev.firstFault = Math.min(dev.firstFault, f.at);
+        this.windowStart = Math.min(this.windowStart ?? Infinity, f.at);
+      }
+      this.schedule(f.at, { k: Ev.FaultOn, f: fault, d: dev });
+      if (fault.until !== Infinity) this.schedule(fault.until, { k: Ev.FaultOff, f: fault, d: dev });
+    }
+  }
+
+  // ---- the event loop ----------------------------------------------------------------------
+
+  private schedule(t: number, e: Omit<Event, 't' | 'seq'> & Partial<Event>): Event {
+    const ev = e as Event;
+    ev.t = round6(t);
+    ev.seq = this.seq++;
+    this.heap.push(ev);
+    return ev;
+  }
+
+  run(): SimResult {
+    const end = this.scenario.duration;
+    this.emit({
+      t: 0,
+      type: 'run-start',
+      version: STREAM_VERSION,
+      scenario: this.scenario.name,
+      seed: this.seed,
+      hosts: this.hosts.map((h) => ({ id: h.id, driver: h.driver.name })),
+      luns: this.devs.map((d) => d.id),
+    });
+    for (const d of this.devs) {
+      if (d.interval !== Infinity) this.schedule(this.rng.next() * d.interval, { k: Ev.Arrival, d });
+    }
+    const tick = this.hosts[0]?.timings.tick ?? 0.1;
+    this.schedule(tick, { k: Ev.Tick });
+    for (;;) {
+      const ev = this.heap.pop();
+      if (!ev || ev.t > end) break;
+      this.now = ev.t;
+      this.events++;
+      this.handle(ev, tick);
+    }
+    this.now = end;
+    this.flushTick(tick);
+    const metrics = computeMetrics(this);
+    this.emit({ t: end, type: 'metrics', metrics });
+    this.emit({ t: end, type: 'run-end' });
+    this.flushBatch();
+    return { version: STREAM_VERSION, seed: this.seed, transitions: this.out, metrics, events: this.events };
+  }
+
+  private handle(ev: Event, tick: number): void {
+    switch (ev.k) {
+      case Ev.Arrival:
+        return this.arrival(ev.d!);
+      case Ev.Complete:
+        return this.complete(ev.c!, ev.o!);
+      case Ev.Timeout:
+        return this.timeout(ev.c!);
+      case Ev.Resume:
+        return this.resume(ev.p!);
+      case Ev.FaultOn:
+        return this.faultOn(ev.f!);
+      case Ev.FaultOff:
+        return this.faultOff(ev.f!);
+      case Ev.Tick:
+        this.flushTick(tick);
+        this.schedule(this.now + tick, { k: Ev.Tick });
+        return;
+      case Ev.AbortWork:
+        return this.abortWork(ev.h!);
+    }
+  }
+
+  // ---- the stream ---------------------------------------------------------------------------
+
+  emit(tr: Transition): void {
+    this.out.push(tr);
+    if (this.opts.onBatch) {
+      this.batch.push(tr);
+      if (this.batch.length >= (this.opts.batchSize ?? 512)) this.flushBatch();
+    }
+  }
+
+  private flushBatch(): void {
+    if (this.opts.onBatch && this.batch.length) {
+      this.opts.onBatch(this.batch);
+      this.batch = [];
+    }
+  }
+
+  private flushTick(tick: number): void {
+    const luns: { on: NodeId; done: number; failed: number }[] = [];
+    for (const d of this.devs) {
+      if (d.tickDone || d.tickFailed) {
+        luns.push({ on: d.id, done: d.tickDone, failed: d.tickFailed });
+        d.tickDone = 0;
+        d.tickFailed = 0;
+      }
+    }
+    if (luns.length) this.emit({ t: this.now, type: 'io', dt: tick, luns });
+  }
+
+  cmdEvent(cmd: Cmd, event: CmdEvent, fn: string, detail?: string): void {
+    const tr: Transition = { t: this.now, type: 'cmd', on: cmd.dev.id, cmd: cmd.id, event, fn };
+    if (detail) tr.detail = detail;
+    this.emit(tr);
+  }
+
+  op(op: Op, scope: BlockScope, on: NodeId, fn: string, detail?: string): void {
+    const tr: Transition = { t: this.now, type: 'op', op, scope, on, fn };
+    if (detail) tr.detail = detail;
+    this.emit(tr);
+  }
+
+  stepStart(step: StepKind, scope: BlockScope | null, on: NodeId, fn: string, detail?: string): number {
+    const id = ++this.stepSeq;
+    this.steps++;
+    const tr: Transition = { t: this.now, type: 'step', id, phase: 'start', step, scope, on, fn };
+    if (detail) tr.detail = detail;
+    this.emit(tr);
+    return id;
+  }
+
+  stepEnd(id: number, step: StepKind, scope: BlockScope | null, on: NodeId, fn: string, result: StepResult, detail?: string): void {
+    const tr: Transition = { t: this.now, type: 'step', id, phase: 'end', step, scope, on, fn, result };
+    if (detail) tr.detail = detail;
+    this.emit(tr);
+  }
+
+  escalate(from: BlockScope, to: BlockScope, on: NodeId, fn: string, reason: string): void {
+    this.escalations++;
+    this.emit({ t: this.now, type: 'escalate', from, to, on, fn, reason });
+  }
+
+  // ---- device state, derived from the recoveries ------------------------------------------
+
+  /** Recomputes a device's state and blocking scope, and emits a transition if it changed. */
+  refresh(d: Dev): void {
+    let state: DeviceState;
+    let by: BlockScope | null = null;
+    if (d.offline) state = 'offline';
+    else {
+      if (d.host.state === 'recovery') by = 'host';
+      else if (d.tgt.rec) by = 'target';
+      else if (d.rec) by = 'lun';
+      const recovering =
+        (d.rec !== null && d.rec.cmds.length > 0) ||
+        (d.tgt.rec !== null && d.tgt.rec.cmds.some((c) => c.dev === d)) ||
+        (d.host.rec !== null && d.host.rec.cmds.some((c) => c.dev === d));
+      state = recovering ? 'recovering' : by ? 'blocked' : 'running';
+    }
+    if (state !== d.state || by !== d.blockedBy) {
+      d.state = state;
+      d.blockedBy = by;
+      this.emit({ t: this.now, type: 'device', on: d.id, state, blockedBy: by });
+    }
+  }
+
+  refreshAll(devs: Dev[]): void {
+    for (const d of devs) this.refresh(d);
+  }
+
+  /** scsi_host_set_state(): RECOVERY blocks every device of the host (scsi_host_in_recovery). */
+  setHostState(h: Host, state: 'running' | 'recovery', fn: string): void {
+    if (h.state === state) return;
+    h.state = state;
+    this.emit({ t: this.now, type: 'host', on: h.id, state, fn });
+    this.refreshAll(h.devs);
+    this.poke();
+  }
+
+  // ---- faults -------------------------------------------------------------------------------
+
+  private faultOn(f: Fault): void {
+    f.active = true;
+    this.emit({ t: this.now, type: 'fault', on: f.on, fault: f.kind, phase: 'on' });
+  }
+
+  private faultOff(f: Fault): void {
+    if (!f.active) return;
+    f.active = false;
+    this.emit({ t: this.now, type: 'fault', on: f.on, fault: f.kind, phase: 'off' });
+  }
+
+  /** Consumes one firing of an active fault of this kind, if any. */
+  fire(list: Fault[], kind: FaultKind): boolean {
+    for (const f of list) {
+      if (f.kind === kind && f.active && f.left > 0) {
+        f.left--;
+        if (f.left === 0) this.faultOff(f);
+        return true;
+      }
+    }
+    return false;
+  }
+
+  // ---- the workload and the block layer -----------------------------------------------------
+
+  private arrival(d: Dev): void {
+    const w = d.workload;
+    if (d.outstanding < w.queueDepth) {
+      const cmd: Cmd = {
+        id: ++this.cmdSeq,
+        dev: d,
+        retries: 0,
+        abortScheduled: false,
+        abortInLadder: false,
+        didTimeOut: false,
+        lost: false,
+        tracked: false,
+        timer: 0,
+      };
+      d.outstanding++;
+      d.queue.push(cmd);
+      this.kick(d);
+    } else d.missed++;
+    // fio's rate_iops paces the submissions; a little jitter keeps LUNs out of lockstep
+    this.schedule(this.now + d.interval * (0.95 + 0.1 * this.rng.next()), { k: Ev.Arrival, d });
+  }
+
+  /** Why a device takes no command now (scsi_queue_rq's checks), or null. */
+  blocked(d: Dev): BlockScope | null {
+    if (d.host.state === 'recovery') return 'host';
+    if (d.tgt.rec) return 'target';
+    if (d.rec) return 'lun';
+    return null;
+  }
+
+  /** blk_mq_run_hw_queues(): dispatch what the device will take. */
+  kick(d: Dev): void {
+    if (d.offline) {
+      while (d.queue.length) {
+        const cmd = d.queue.shift()!;
+        if (!d.rejectedOnce) {
+          d.rejectedOnce = true;
+          this.cmdEvent(cmd, 'rejected-offline', 'scsi_device_state_check', 'rejecting I/O to offline device');
+        }
+        this.resolve(cmd, false);
+      }
+      return;
+    }
+    while (d.queue.length && this.blocked(d) === null) this.dispatch(d.queue.shift()!);
+  }
+
+  private dispatch(cmd: Cmd): void {
+    const d = cmd.dev;
+    const h = d.host;
+    d.busy++;
+    h.busy++;
+    const t = h.timings;
+    if (this.fire(d.faults, 'timeout')) {
+      cmd.lost = true;
+      this.track(cmd);
+      cmd.timer = this.schedule(this.expiry(t.cmdTimeout, h), { k: Ev.Timeout, c: cmd }).seq;
+      return;
+    }
+    let o = OUT_OK;
+    if (this.fire(d.faults, 'medium-error')) {
+      o = OUT_MEDIUM;
+      this.track(cmd);
+    } else if (d.pendingUA) {
+      d.pendingUA = false;
+      o = OUT_UA;
+    }
+    this.schedule(this.now + t.ioLatency * (0.5 + this.rng.next()), { k: Ev.Complete, c: cmd, o });
+  }
+
+  /** blk_add_timer: the deadline, rounded up to the timer's granularity (round_jiffies_up). */
+  expiry(timeout: number, h: Host): number {
+    const g = h.timings.timerGranularity;
+    const at = this.now + timeout;
+    return g > 0 ? Math.ceil(round6(at / g)) * g : at;
+  }
+
+  private track(cmd: Cmd): void {
+    if (!cmd.tracked) {
+      cmd.tracked = true;
+      cmd.dev.unresolved++;
+      this.trackedOpen++;
+    }
+  }
+
+  private complete(cmd: Cmd, o: number): void {
+    const d = cmd.dev;
+    if (o === OUT_MEDIUM) {
+      // scsi_check_sense: MEDIUM ERROR 03/11 -> SUCCESS disposition, sd fails it at once
+      this.cmdEvent(cmd, 'medium-error', 'scsi_decide_disposition', 'Sense Key : Medium Error, critical medium error');
+      this.release(cmd);
+      this.resolve(cmd, false);
+      return;
+    }
+    if (o === OUT_UA) {
+      // The unit attention a reset left: NEEDS_RETRY, once (scsi_check_sense)
+      this.release(cmd);
+      cmd.retries++;
+      this.cmdEvent(cmd, 'retry', 'scsi_check_sense', 'UNIT ATTENTION 29/xx: Power-on or device reset occurred');
+      d.queue.unshift(cmd);
+      this.afterRelease(d);
+      this.kick(d);
+      return;
+    }
+    this.release(cmd);
+    d.mediumTimeouts = 0; // sd_done
+    if (cmd.retries > 0 || cmd.tracked) this.cmdEvent(cmd, 'completed-after-retry', 'scsi_finish_command');
+    this.resolve(cmd, true);
+    this.afterRelease(d);
+    this.kick(d);
+  }
+
+  /** The command gives back its tag and budget (scsi_device_unbusy). */
+  release(cmd: Cmd): void {
+    const d = cmd.dev;
+    d.busy--;
+    d.host.busy--;
+  }
+
+  /** After a command left a device: completions can wake error handling (scsi_dec_host_busy). */
+  afterRelease(d: Dev): void {
+    if (d.rec && d.rec.phase === 'waiting') this.policy(d.rec).wakeUp(this, d.rec);
+    if (d.tgt.rec && d.tgt.rec.phase === 'waiting') this.policy(d.tgt.rec).wakeUp(this, d.tgt.rec);
+    const h = d.host;
+    if (h.rec && h.rec.phase === 'waiting') this.policy(h.rec).wakeUp(this, h.rec);
+  }
+
+  /** The request is over for the application: completed, or failed with an error. */
+  resolve(cmd: Cmd, ok: boolean): void {
+    const d = cmd.dev;
+    d.outstanding--;
+    if (ok) {
+      d.completed++;
+      d.tickDone++;
+      const ws = this.windowStart;
+      if (ws !== null && this.now >= ws) {
+        d.winDone++;
+        const gap = this.now - Math.max(d.winLast, ws);
+        if (gap > d.winGap) d.winGap = gap;
+        d.winLast = this.now;
+      }
+    } else {
+      d.eio++;
+      d.tickFailed++;
+    }
+    if (cmd.tracked) {
+      cmd.tracked = false;
+      d.unresolved--;
+      this.trackedOpen--;
+      d.lastResolved = this.now;
+      this.windowEnd = this.now;
+      snapshotWindow(this);
+    }
+  }
+
+  /** scsi_finish_command with an error: the I/O fails (EIO). */
+  finish(cmd: Cmd, fn: string, detail: string): void {
+    this.cmdEvent(cmd, 'eio', fn, detail);
+    this.release(cmd);
+    this.resolve(cmd, false);
+    this.afterRelease(cmd.dev);
+  }
+
+  /** scsi_queue_insert(SCSI_MLQUEUE_EH_RETRY): back to the front of the device's queue. */
+  requeue(cmd: Cmd, fn: string, detail?: string): void {
+    const d = cmd.dev;
+    this.cmdEvent(cmd, 'retry', fn, detail ?? `retry ${cmd.retries} of ${d.host.timings.retries}`);
+    this.release(cmd);
+    d.queue.unshift(cmd);
+    this.afterRelease(d);
+  }
+
+  // ---- timeouts and the asynchronous abort --------------------------------------------------
+
+  /** scsi_timeout() */
+  private timeout(cmd: Cmd): void {
+    const d = cmd.dev;
+    const h = d.host;
+    this.cmdEvent(cmd, 'timeout', 'scsi_timeout', `after ${h.timings.cmdTimeout} s`);
+    if (h.ehDeadline !== null && h.lastReset === null) h.lastReset = this.now;
+    if (h.driver.resetTimerIn?.includes(d.scope)) {
+      // the driver's eh_timed_out returned SCSI_EH_RESET_TIMER
+      this.cmdEvent(cmd, 'reset-timer', `${h.driver.name} eh_timed_out`, 'SCSI_EH_RESET_TIMER: the timer is re-armed, nothing else happens');
+      cmd.timer = this.schedule(this.expiry(h.timings.cmdTimeout, h), { k: Ev.Timeout, c: cmd }).seq;
+      return;
+    }
+    this.abortCommand(cmd);
+  }
+
+  /** scsi_abort_command(), with patch 21's scoped variant. */
+  private abortCommand(cmd: Cmd): void {
+    const d = cmd.dev;
+    const h = d.host;
+    if (!h.driver.handlers.abort) {
+      cmd.didTimeOut = true;
+      return this.ehScmdAdd(cmd, 'no eh_abort_handler');
+    }
+    if (cmd.abortScheduled) {
+      cmd.didTimeOut = true;
+      return this.ehScmdAdd(cmd, 'previous abort failed');
+    }
+    cmd.abortScheduled = true;
+    if ((d.scope === 'lun' || d.scope === 'lun+target') && !d.host.driver.strategy) {
+      // patch 21: SCSI_EH_ABORT_SCOPED: the ladder aborts it, inside its TMF slot
+      cmd.abortInLadder = true;
+      cmd.didTimeOut = true;
+      return this.ehScmdAdd(cmd, 'abort scheduled in the scoped ladder (SCSI_EH_ABORT_SCOPED)');
+    }
+    this.cmdEvent(cmd, 'abort-scheduled', 'scsi_abort_command', `scmd_eh_abort_handler in ${h.timings.abortDelay * 1000} ms on scsi_tmf_${h.id}`);
+    h.abortQueue.push(cmd);
+    if (!h.abortRunning) {
+      h.abortRunning = true;
+      this.schedule(this.now + h.timings.abortDelay, { k: Ev.AbortWork, h });
+    }
+  }
+
+  /** scmd_eh_abort_handler() on the host's tmf_work_q (max_active 1: one at a time). */
+  private abortWork(h: Host): void {
+    const cmd = h.abortQueue.shift();
+    if (!cmd) {
+      h.abortRunning = false;
+      return;
+    }
+    this.spawn(this.asyncAbort(h, cmd));
+  }
+
+  private *asyncAbort(h: Host, cmd: Cmd): Ladder {
+    const d = cmd.dev;
+    const fn = 'scmd_eh_abort_handler';
+    if (this.pastDeadline(h)) {
+      cmd.didTimeOut = true;
+      this.ehScmdAdd(cmd, 'past eh_deadline: no abort');
+    } else {
+      const ok = yield* this.tmf('abort', null, d.id, `${fn} -> eh_abort_handler`, () => !this.fire(d.faults, 'abort-fails'));
+      if (!ok) this.ehScmdAdd(cmd, 'cmd abort failed');
+      else {
+        cmd.didTimeOut = true;
+        if (this.pastDeadline(h)) this.ehScmdAdd(cmd, 'past eh_deadline after the abort');
+        else {
+          if (h.ehDeadline !== null && h.abortQueue.length === 0 && h.state === 'running') h.lastReset = null;
+          this.retryOrFinish(cmd, fn, 'retry aborted command');
+          this.kick(d);
+        }
+      }
+    }
+    // the next queued abort, if any
+    this.abortWork(h);
+  }
+
+  /** Retry if the budget allows (!scsi_noretry_cmd && ++retries <= allowed), else EIO. */
+  retryOrFinish(cmd: Cmd, fn: string, detail: string): void {
+    const d = cmd.dev;
+    if (!d.offline && cmd.retries < d.host.timings.retries) {
+      cmd.retries++;
+      this.requeue(cmd, fn, `${detail}: retry ${cmd.retries} of ${d.host.timings.retries}`);
+    } else this.finish(cmd, fn, d.offline ? 'device offline' : `retries exhausted (${cmd.retries})`);
+  }
+
+  pastDeadline(h: Host): boolean {
+    return h.ehDeadline !== null && h.lastReset !== null && this.now - h.lastReset > h.ehDeadline;
+  }
+
+  // ---- routing a failed command (scsi_eh_scmd_add and the series' scsi_eh_scoped_scmd_add) --
+
+  /**
+   * The series decides which recovery a failed command joins, in this order: its device's
+   * recovery if one has started; else its target's; else, with no host recovery pending, a
+   * new recovery of the device's scope; else the host's.
+   */
+  ehScmdAdd(cmd: Cmd, why: string): void {
+    const d = cmd.dev;
+    const h = d.host;
+    let rec: Recovery | null = null;
+    if (d.rec) rec = d.rec;
+    else if (d.tgt.rec) rec = d.tgt.rec;
+    else if (h.state !== 'recovery' && !h.driver.strategy) {
+      if (d.scope === 'lun' || d.scope === 'lun+target') rec = this.policyByScope('lun').start(this, d);
+      else if (d.scope === 'target') rec = this.policyByScope('target').start(this, d);
+    }
+    if (!rec) rec = this.policyByScope('host').start(this, d);
+    this.policy(rec).addErrorCmd(this, rec, cmd, why);
+  }
+
+  policy(rec: Recovery): Policy {
+    return policyFor(rec.scope);
+  }
+
+  policyByScope(scope: BlockScope): Policy {
+    return policyFor(scope);
+  }
+
+  hostOf(rec: Recovery): Host {
+    return this.hosts[Number(rec.on.split(':')[0])]!;
+  }
+
+  // ---- processes (the ladders) -------------------------------------------------------------
+
+  spawn(gen: Ladder): void {
+    const p: Proc = { gen, waitFor: null };
+    this.resume(p);
+  }
+
+  private resume(p: Proc): void {
+    for (;;) {
+      const r = p.gen.next();
+      if (r.done) return;
+      const w = r.value;
+      if (typeof w === 'number') {
+        this.schedule(this.now + w, { k: Ev.Resume, p });
+        return;
+      }
+      if (w.until()) continue;
+      p.waitFor = w.until;
+      this.waiters.push(p);
+      return;
+    }
+  }
+
+  /** Re-checks the conditions ladders wait for. */
+  poke(): void {
+    if (!this.waiters.length) return;
+    const ready: Proc[] = [];
+    this.waiters = this.waiters.filter((p) => {
+      if (p.waitFor && p.waitFor()) {
+        p.waitFor = null;
+        ready.push(p);
+        return false;
+      }
+      return true;
+    });
+    for (const p of ready) this.schedule(this.now, { k: Ev.Resume, p });
+  }
+
+  // ---- building blocks the ladders share -------------------------------------------------
+
+  /** A task management function or reset: takes the driver's TMF time, then succeeds or fails. */
+  *tmf(step: StepKind, scope: BlockScope | null, on: NodeId, fn: string, ok: () => boolean, detail?: string): Sub<boolean> {
+    const id = this.stepStart(step, scope, on, fn, detail);
+    const h = this.hosts[Number(on.split(':')[0])]!;
+    if (h.timings.tmf > 0) yield h.timings.tmf;
+    const success = ok();
+    this.stepEnd(id, step, scope, on, fn, success ? 'success' : 'failed');
+    return success;
+  }
+
+  /** ssleep(settle) after a bus or host reset, unless the template sets skip_settle_delay. */
+  *settle(scope: BlockScope, on: NodeId, seconds: number, fn: string): Sub<void> {
+    const h = this.hosts[Number(on.split(':')[0])]!;
+    if (h.driver.skipSettleDelay || seconds <= 0) return;
+    const id = this.stepStart('settle', scope, on, fn, `ssleep(${seconds})`);
+    yield seconds;
+    this.stepEnd(id, 'settle', scope, on, fn, 'done');
+  }
+
+  /**
+   * scsi_eh_tur(): TEST UNIT READY with sdev->eh_timeout. A unit attention while
+   * expecting_cc_ua gives NEEDS_RETRY and one more TUR; only FAILED means not ready.
+   */
+  *tur(d: Dev, scope: BlockScope, fn: string): Sub<boolean> {
+    const id = this.stepStart('tur', scope, d.id, fn);
+    const lat = d.host.timings.ioLatency;
+    if (d.offline) {
+      this.stepEnd(id, 'tur', scope, d.id, fn, 'ready', 'device offline: nothing to test');
+      return true;
+    }
+    yield lat;
+    if (this.fire(d.faults, 'tur-fails')) {
+      this.stepEnd(id, 'tur', scope, d.id, fn, 'not-ready', 'DID_ERROR: FAILED');
+      return false;
+    }
+    let detail: string | undefined;
+    if (d.expectingUA) {
+      d.expectingUA = false;
+      yield lat;
+      if (this.fire(d.faults, 'tur-fails')) {
+        this.stepEnd(id, 'tur', scope, d.id, fn, 'not-ready', 'UNIT ATTENTION (NEEDS_RETRY), then DID_ERROR: FAILED');
+        return false;
+      }
+      detail = 'UNIT ATTENTION 29/00 (NEEDS_RETRY), then GOOD';
+    }
+    this.stepEnd(id, 'tur', scope, d.id, fn, 'ready', detail);
+    return true;
+  }
+
+  /** A reset left a unit attention on these devices (expecting_cc_ua, and the UA itself). */
+  resetUA(devs: Dev[]): void {
+    for (const d of devs) {
+      d.expectingUA = true;
+      d.pendingUA = true;
+    }
+  }
+
+  /**
+   * scsi_eh_flush_done_q(): retry what the budget allows, finish the rest; sd_eh_action
+   * may have offlined the disk.
+   */
+  flushDone(rec: Recovery, fn = 'scsi_eh_flush_done_q'): void {
+    const done = rec.done;
+    rec.done = [];
+    for (const cmd of done) this.retryOrFinish(cmd, fn, 'flush retry cmd');
+  }
+
+  /**
+   * sd_eh_action(): a medium-access command that timed out (result DID_TIME_OUT) counts once
+   * per recovery; the second time the disk is offlined ("Medium access timeout failure").
+   */
+  sdEhAction(rec: Recovery, d: Dev, counted: Set<Dev>): boolean {
+    const timedOut = rec.cmds.some((c) => c.dev === d && c.didTimeOut);
+    if (!timedOut || counted.has(d)) return true;
+    counted.add(d);
+    d.mediumTimeouts++;
+    if (d.mediumTimeouts >= 2) {
+      this.offline(d, rec.scope, 'sd_eh_action', 'Medium access timeout failure. Offlining disk!');
+      return false;
+    }
+    return true;
+  }
+
+  /** Moves the recovery's commands of these devices to its done queue. */
+  resolved(rec: Recovery, devs: Set<Dev> | Dev): void {
+    const has = (d: Dev): boolean => (devs instanceof Set ? devs.has(d) : devs === d);
+    const keep: Cmd[] = [];
+    for (const c of rec.cmds) (has(c.dev) ? rec.done : keep).push(c);
+    rec.cmds = keep;
+  }
+
+  offline(d: Dev, scope: BlockScope, fn: string, detail: string): void {
+    if (d.offline) return;
+    const id = this.stepStart('offline', scope, d.id, fn, detail);
+    d.offline = true;
+    this.stepEnd(id, 'offline', scope, d.id, fn, 'done', detail);
+    this.refresh(d);
+  }
+
+  /** Devices that have commands in this recovery, in order. */
+  failingDevs(rec: Recovery): Dev[] {
+    const seen: Dev[] = [];
+    for (const c of rec.cmds) if (!seen.includes(c.dev)) seen.push(c.dev);
+    return seen;
+  }
+
+  // ---- the host's bound on scoped ladders (max_scoped_eh_tmfs) ------------------------------
+
+  *takeSlot(h: Host, rec: Recovery): Sub<boolean> {
+    h.slotQueue.push(rec);
+    const free = (): boolean => h.slotQueue[0] === rec && h.slotsUsed < h.tmfBound;
+    let id = 0;
+    if (!free()) {
+      id = this.stepStart('tmf-slot', rec.scope, rec.on, 'scsi_eh_scoped_get_slot', `${h.slotsUsed} of ${h.tmfBound} slots busy`);
+      yield { until: () => free() || h.state === 'recovery', why: 'a TMF slot' };
+    }
+    h.slotQueue.splice(h.slotQueue.indexOf(rec), 1);
+    if (h.state === 'recovery' && !free()) {
+      if (id) this.stepEnd(id, 'tmf-slot', rec.scope, rec.on, 'scsi_eh_scoped_get_slot', 'failed', 'host recovery pending');
+      this.poke();
+      return false;
+    }
+    h.slotsUsed++;
+    rec.slot = true;
+    if (id) this.stepEnd(id, 'tmf-slot', rec.scope, rec.on, 'scsi_eh_scoped_get_slot', 'success');
+    this.poke();
+    return true;
+  }
+
+  releaseSlot(h: Host, rec: Recovery): void {
+    if (!rec.slot) return;
+    rec.slot = false;
+    h.slotsUsed--;
+    this.poke();
+  }
+}
+
+/** Keeps the window figures as of the last resolved faulted command. */
+function snapshotWindow(sim: Sim): void {
+  for (const d of sim.devs) {
+    const gap = sim.now - Math.max(d.winLast, sim.windowStart ?? 0);
+    d.snapDone = d.winDone;
+    d.snapGap = Math.max(d.winGap, gap);
+  }
+}
+
+export function simulate(scenario: Scenario, opts: SimOptions = {}): SimResult {
+  return new Sim(scenario, opts).run();
+}
