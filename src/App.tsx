@@ -43,7 +43,7 @@ export function App() {
 
       <ol className="transitions" aria-label="Transitions">
         {transitions.map((tr, i) => (
-          <li key={i} data-testid="transition" data-kind={tr.kind}>
+          <li key={i} data-testid="transition" data-kind={tr.type}>
             {describeTransition(tr)}
           </li>
         ))}

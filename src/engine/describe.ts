@@ -47,21 +47,40 @@ export function formatTimeline(transitions: Transition[]): string {
         continue;
       }
       const t0 = open.get(tr.id) ?? tr.t;
-      lines.push(`${ts(t0)} s  ${(tr.scope ?? '-').padEnd(6)} ${tr.step.padEnd(12)} ${tr.on.padEnd(9)} ${String(tr.result).padEnd(9)} ${(tr.t - t0).toFixed(3).padStart(7)} s  ${tr.fn}${tr.detail ? `: ${tr.detail}` : ''}`);
+      lines.push(
+        `${ts(t0)} s  ${(tr.scope ?? '-').padEnd(6)} ${tr.step.padEnd(12)} ${tr.on.padEnd(9)} ${String(tr.result).padEnd(9)} ${(tr.t - t0).toFixed(3).padStart(7)} s  ${tr.fn}${tr.detail ? `: ${tr.detail}` : ''}`,
+      );
       continue;
     }
-    if (tr.type === 'cmd' && (tr.event === 'timeout' || tr.event === 'eio' || tr.event === 'medium-error' || tr.event === 'reset-timer' || tr.event === 'abort-scheduled'))
+    if (
+      tr.type === 'cmd' &&
+      (tr.event === 'timeout' ||
+        tr.event === 'eio' ||
+        tr.event === 'medium-error' ||
+        tr.event === 'reset-timer' ||
+        tr.event === 'abort-scheduled')
+    )
       lines.push(describeTransition(tr));
-    else if (tr.type === 'escalate' || tr.type === 'host' || tr.type === 'fault' || tr.type === 'op') lines.push(describeTransition(tr));
+    else if (
+      tr.type === 'escalate' ||
+      tr.type === 'host' ||
+      tr.type === 'fault' ||
+      tr.type === 'op'
+    )
+      lines.push(describeTransition(tr));
   }
   return lines.join('\n');
 }
 
 export function formatMetrics(m: Metrics): string {
   const out: string[] = [];
-  out.push(`recovery window     ${m.window ? `${sec(m.window[0])} .. ${sec(m.window[1])} (${sec(m.window[1] - m.window[0])})` : '-'}`);
+  out.push(
+    `recovery window     ${m.window ? `${sec(m.window[0])} .. ${sec(m.window[1])} (${sec(m.window[1] - m.window[0])})` : '-'}`,
+  );
   out.push(`failing LUN(s) recovered in ${sec(m.recoveryTime)}`);
-  out.push(`healthy LUNs        availability mean ${pct(m.healthyAvailabilityMean)}, worst ${pct(m.healthyAvailabilityWorst)}, longest gap ${sec(m.healthyLongestGap)}`);
+  out.push(
+    `healthy LUNs        availability mean ${pct(m.healthyAvailabilityMean)}, worst ${pct(m.healthyAvailabilityWorst)}, longest gap ${sec(m.healthyLongestGap)}`,
+  );
   out.push(`EIO                 ${m.eio}`);
   out.push(`offlined            ${m.offlined.length ? m.offlined.join(' ') : 'none'}`);
   out.push(`escalations         ${m.escalations}`);

@@ -2,7 +2,19 @@
 export { STREAM_VERSION, SCOPES, FAULT_KINDS } from './stream';
 export type * from './stream';
 export { simulate, Sim, type SimOptions, type SimResult } from './sim';
-export { validateScenario, ScenarioError, LIMITS, KERNEL_TIMINGS, SCENARIO_VERSION, type Scenario, type HostSpec, type FaultSpec, type Workload, type Timings, type FieldError } from './scenario';
+export {
+  validateScenario,
+  ScenarioError,
+  LIMITS,
+  KERNEL_TIMINGS,
+  SCENARIO_VERSION,
+  type Scenario,
+  type HostSpec,
+  type FaultSpec,
+  type Workload,
+  type Timings,
+  type FieldError,
+} from './scenario';
 export { presets, coverLetterRows, hostLadder, demo } from './presets';
 export { DRIVER_NAMES, driverProfile, type DriverName, type DriverProfile } from './drivers';
 export { describeTransition, formatTimeline, formatMetrics } from './describe';

@@ -15,7 +15,11 @@ export function computeMetrics(sim: Sim): Metrics {
   const len = window ? window[1] - window[0] : 0;
   const luns: LunMetrics[] = sim.devs.map((d) => {
     const done = closed ? d.snapDone : d.winDone;
-    const gap = closed ? d.snapGap : window ? Math.max(d.winGap, sim.now - Math.max(d.winLast, window[0])) : 0;
+    const gap = closed
+      ? d.snapGap
+      : window
+        ? Math.max(d.winGap, sim.now - Math.max(d.winLast, window[0]))
+        : 0;
     const offered = d.workload.rate * len;
     return {
       on: d.id,
@@ -25,7 +29,11 @@ export function computeMetrics(sim: Sim): Metrics {
       availability: !d.failing && window && offered > 0 ? r6(Math.min(1, done / offered)) : null,
       longestGap: r6(gap),
       eio: d.eio,
-      recoveryTime: d.failing ? (d.unresolved === 0 && d.lastResolved >= d.firstFault ? r6(d.lastResolved - d.firstFault) : null) : null,
+      recoveryTime: d.failing
+        ? d.unresolved === 0 && d.lastResolved >= d.firstFault
+          ? r6(d.lastResolved - d.firstFault)
+          : null
+        : null,
       offline: d.offline,
     };
   });
@@ -35,10 +43,13 @@ export function computeMetrics(sim: Sim): Metrics {
   const rts = failing.map((l) => l.recoveryTime);
   return {
     window: window ? [r6(window[0]), r6(window[1])] : null,
-    healthyAvailabilityMean: avail.length ? r6(avail.reduce((a, b) => a + b, 0) / avail.length) : null,
+    healthyAvailabilityMean: avail.length
+      ? r6(avail.reduce((a, b) => a + b, 0) / avail.length)
+      : null,
     healthyAvailabilityWorst: avail.length ? Math.min(...avail) : null,
     healthyLongestGap: healthy.length ? Math.max(...healthy.map((l) => l.longestGap)) : null,
-    recoveryTime: rts.length && rts.every((x) => x !== null) ? Math.max(...(rts as number[])) : null,
+    recoveryTime:
+      rts.length && rts.every((x) => x !== null) ? Math.max(...(rts as number[])) : null,
     eio: luns.reduce((a, l) => a + l.eio, 0),
     offlined: luns.filter((l) => l.offline).map((l) => l.on),
     escalations: sim.escalations,

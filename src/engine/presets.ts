@@ -12,7 +12,14 @@ function fault(kind: FaultKind, at: number, extra: Partial<FaultSpec> = {}): Fau
 const always = (kind: FaultKind, at: number): FaultSpec => fault(kind, at, { duration: 3600 });
 
 function debugHost(scope: Scope, extra: Partial<HostSpec> = {}): HostSpec {
-  return { driver: 'scsi_debug', scope, targets: 2, lunsPerTarget: 2, workload: { rate: 40, queueDepth: 1, readFraction: 1 }, ...extra };
+  return {
+    driver: 'scsi_debug',
+    scope,
+    targets: 2,
+    lunsPerTarget: 2,
+    workload: { rate: 40, queueDepth: 1, readFraction: 1 },
+    ...extra,
+  };
 }
 
 // A cover-letter row: scsi_debug, 2 targets x 2 LUNs, fio-like 40 reads/s per LUN; at 2 s
@@ -32,51 +39,168 @@ function row(name: string, scope: Scope, description: string, faults: FaultSpec[
 const lunOkTurOk: FaultSpec[] = [];
 const lunOkTurFails: FaultSpec[] = [fault('tur-fails', 0, { count: 1 })];
 const lunFails: FaultSpec[] = [always('lun-reset-fails', 0)];
-const lunFailsTgtOkTurFails: FaultSpec[] = [always('lun-reset-fails', 0), fault('tur-fails', 0, { count: 1 })];
-const lunFailsTgtFails: FaultSpec[] = [always('lun-reset-fails', 0), always('target-reset-fails', 0)];
+const lunFailsTgtOkTurFails: FaultSpec[] = [
+  always('lun-reset-fails', 0),
+  fault('tur-fails', 0, { count: 1 }),
+];
+const lunFailsTgtFails: FaultSpec[] = [
+  always('lun-reset-fails', 0),
+  always('target-reset-fails', 0),
+];
 
 export const coverLetterRows = {
-  's1-lun-ok-tur-ok': row('Scenario 1, row 1: LUN scope, LUN reset and TUR succeed', 'lun', 'Retried after the LUN reset; only the failing LUN stops.', lunOkTurOk),
-  's1-lun-ok-tur-fails': row('Scenario 1, row 2: LUN scope, TUR fails after the LUN reset', 'lun', 'Falls back to host recovery.', lunOkTurFails),
-  's1-lun-fails': row('Scenario 1, row 3: LUN scope, the LUN reset fails', 'lun', 'Falls back to host recovery.', lunFails),
-  's2-lun-ok-tur-ok': row('Scenario 2, row 1: target scope, LUN reset and TUR succeed', 'target', 'The target ladder resolves it with the LUN reset; no target reset.', lunOkTurOk),
-  's2-lun-ok-tur-fails': row('Scenario 2, row 2: target scope, TUR fails after the LUN reset', 'target', 'The target reset and its TUR resolve it.', lunOkTurFails),
-  's2-lun-fails': row('Scenario 2, row 3: target scope, the LUN reset fails', 'target', 'The target reset and its TUR resolve it.', lunFails),
-  's2-lun-fails-tur-fails': row('Scenario 2, row 4: target scope, LUN reset fails, TUR fails after the target reset', 'target', 'Falls back to host recovery.', lunFailsTgtOkTurFails),
-  's2-target-fails': row('Scenario 2, row 5: target scope, LUN and target resets fail', 'target', 'Falls back to host recovery.', lunFailsTgtFails),
-  's3-lun-ok-tur-ok': row('Scenario 3, row 1: lun+target, LUN reset and TUR succeed', 'lun+target', 'Retried after the LUN reset; the target never stops.', lunOkTurOk),
-  's3-lun-ok-tur-fails': row('Scenario 3, row 2: lun+target, TUR fails after the LUN reset', 'lun+target', 'LUN recovery falls back to target recovery.', lunOkTurFails),
-  's3-lun-fails': row('Scenario 3, row 3: lun+target, the LUN reset fails', 'lun+target', 'LUN recovery falls back to target recovery.', lunFails),
-  's3-lun-fails-tur-fails': row('Scenario 3, row 4: lun+target, LUN reset fails, TUR fails after the target reset', 'lun+target', 'LUN, then target, then host recovery.', lunFailsTgtOkTurFails),
-  's3-target-fails': row('Scenario 3, row 5: lun+target, LUN and target resets fail', 'lun+target', 'LUN, then target, then host recovery.', lunFailsTgtFails),
+  's1-lun-ok-tur-ok': row(
+    'Scenario 1, row 1: LUN scope, LUN reset and TUR succeed',
+    'lun',
+    'Retried after the LUN reset; only the failing LUN stops.',
+    lunOkTurOk,
+  ),
+  's1-lun-ok-tur-fails': row(
+    'Scenario 1, row 2: LUN scope, TUR fails after the LUN reset',
+    'lun',
+    'Falls back to host recovery.',
+    lunOkTurFails,
+  ),
+  's1-lun-fails': row(
+    'Scenario 1, row 3: LUN scope, the LUN reset fails',
+    'lun',
+    'Falls back to host recovery.',
+    lunFails,
+  ),
+  's2-lun-ok-tur-ok': row(
+    'Scenario 2, row 1: target scope, LUN reset and TUR succeed',
+    'target',
+    'The target ladder resolves it with the LUN reset; no target reset.',
+    lunOkTurOk,
+  ),
+  's2-lun-ok-tur-fails': row(
+    'Scenario 2, row 2: target scope, TUR fails after the LUN reset',
+    'target',
+    'The target reset and its TUR resolve it.',
+    lunOkTurFails,
+  ),
+  's2-lun-fails': row(
+    'Scenario 2, row 3: target scope, the LUN reset fails',
+    'target',
+    'The target reset and its TUR resolve it.',
+    lunFails,
+  ),
+  's2-lun-fails-tur-fails': row(
+    'Scenario 2, row 4: target scope, LUN reset fails, TUR fails after the target reset',
+    'target',
+    'Falls back to host recovery.',
+    lunFailsTgtOkTurFails,
+  ),
+  's2-target-fails': row(
+    'Scenario 2, row 5: target scope, LUN and target resets fail',
+    'target',
+    'Falls back to host recovery.',
+    lunFailsTgtFails,
+  ),
+  's3-lun-ok-tur-ok': row(
+    'Scenario 3, row 1: lun+target, LUN reset and TUR succeed',
+    'lun+target',
+    'Retried after the LUN reset; the target never stops.',
+    lunOkTurOk,
+  ),
+  's3-lun-ok-tur-fails': row(
+    'Scenario 3, row 2: lun+target, TUR fails after the LUN reset',
+    'lun+target',
+    'LUN recovery falls back to target recovery.',
+    lunOkTurFails,
+  ),
+  's3-lun-fails': row(
+    'Scenario 3, row 3: lun+target, the LUN reset fails',
+    'lun+target',
+    'LUN recovery falls back to target recovery.',
+    lunFails,
+  ),
+  's3-lun-fails-tur-fails': row(
+    'Scenario 3, row 4: lun+target, LUN reset fails, TUR fails after the target reset',
+    'lun+target',
+    'LUN, then target, then host recovery.',
+    lunFailsTgtOkTurFails,
+  ),
+  's3-target-fails': row(
+    'Scenario 3, row 5: lun+target, LUN and target resets fail',
+    'lun+target',
+    'LUN, then target, then host recovery.',
+    lunFailsTgtFails,
+  ),
 } satisfies Record<string, Scenario>;
 
 // Linux 6.12 host recovery on scsi_debug (shared/design/linux-6.12-eh.md section 7).
-function hostCase(name: string, description: string, faults: FaultSpec[], extra: Partial<HostSpec> = {}): Scenario {
-  return { version: 1, name, description, duration: 60, timings: { cmdTimeout: 5, tmf: 0.5 }, hosts: [debugHost('host', extra)], faults };
+function hostCase(
+  name: string,
+  description: string,
+  faults: FaultSpec[],
+  extra: Partial<HostSpec> = {},
+): Scenario {
+  return {
+    version: 1,
+    name,
+    description,
+    duration: 60,
+    timings: { cmdTimeout: 5, tmf: 0.5 },
+    hosts: [debugHost('host', extra)],
+    faults,
+  };
 }
 
 export const hostLadder = {
-  'host-abort-ok': hostCase('6.12 host: the asynchronous abort succeeds', 'Nothing is blocked; the command is retried.', [fault('timeout', 2)]),
-  'host-lun-reset': hostCase('6.12 host: the abort fails, the LUN reset succeeds', 'Every device of the host waits for the LUN reset.', [fault('timeout', 2), always('abort-fails', 0)]),
-  'host-target-reset': hostCase('6.12 host: the LUN reset fails, the target reset succeeds', 'Every device waits for two TMFs.', [fault('timeout', 2), always('abort-fails', 0), always('lun-reset-fails', 0)]),
-  'host-bus-reset': hostCase('6.12 host: the target reset fails, the bus reset runs with its settle time', 'The bus reset adds a 10 s settle sleep.', [fault('timeout', 2), always('abort-fails', 0), always('lun-reset-fails', 0), always('target-reset-fails', 0)]),
-  'host-offline': hostCase('6.12 host: everything fails, the device goes offline', 'Every reset fails; the device is offlined and the read fails with EIO.', [
-    fault('timeout', 2),
-    always('abort-fails', 0),
-    always('lun-reset-fails', 0),
-    always('target-reset-fails', 0),
-    always('bus-reset-fails', 0),
-    always('host-reset-fails', 0),
-  ]),
-  'host-tur-offline': hostCase('6.12 host: resets succeed but TEST UNIT READY keeps failing', 'Bus reset, 10 s, host reset, 10 s, then offline (scsi_debug cannot fail its host reset).', [
-    fault('timeout', 2),
-    always('abort-fails', 0),
-    always('lun-reset-fails', 0),
-    always('target-reset-fails', 0),
-    always('tur-fails', 0),
-  ]),
-  'host-medium-error': hostCase('6.12 host: a medium error', 'CHECK CONDITION 03/11: the read fails at once, no recovery.', [fault('medium-error', 2)]),
+  'host-abort-ok': hostCase(
+    '6.12 host: the asynchronous abort succeeds',
+    'Nothing is blocked; the command is retried.',
+    [fault('timeout', 2)],
+  ),
+  'host-lun-reset': hostCase(
+    '6.12 host: the abort fails, the LUN reset succeeds',
+    'Every device of the host waits for the LUN reset.',
+    [fault('timeout', 2), always('abort-fails', 0)],
+  ),
+  'host-target-reset': hostCase(
+    '6.12 host: the LUN reset fails, the target reset succeeds',
+    'Every device waits for two TMFs.',
+    [fault('timeout', 2), always('abort-fails', 0), always('lun-reset-fails', 0)],
+  ),
+  'host-bus-reset': hostCase(
+    '6.12 host: the target reset fails, the bus reset runs with its settle time',
+    'The bus reset adds a 10 s settle sleep.',
+    [
+      fault('timeout', 2),
+      always('abort-fails', 0),
+      always('lun-reset-fails', 0),
+      always('target-reset-fails', 0),
+    ],
+  ),
+  'host-offline': hostCase(
+    '6.12 host: everything fails, the device goes offline',
+    'Every reset fails; the device is offlined and the read fails with EIO.',
+    [
+      fault('timeout', 2),
+      always('abort-fails', 0),
+      always('lun-reset-fails', 0),
+      always('target-reset-fails', 0),
+      always('bus-reset-fails', 0),
+      always('host-reset-fails', 0),
+    ],
+  ),
+  'host-tur-offline': hostCase(
+    '6.12 host: resets succeed but TEST UNIT READY keeps failing',
+    'Bus reset, 10 s, host reset, 10 s, then offline (scsi_debug cannot fail its host reset).',
+    [
+      fault('timeout', 2),
+      always('abort-fails', 0),
+      always('lun-reset-fails', 0),
+      always('target-reset-fails', 0),
+      always('tur-fails', 0),
+    ],
+  ),
+  'host-medium-error': hostCase(
+    '6.12 host: a medium error',
+    'CHECK CONDITION 03/11: the read fails at once, no recovery.',
+    [fault('medium-error', 2)],
+  ),
 } satisfies Record<string, Scenario>;
 
 // kernel/'s demonstration: scsi_debug, 4 targets x 4 LUNs, every abort and reset 2 s,
@@ -89,7 +213,15 @@ export function demo(scope: Scope): Scenario {
     description: "kernel/'s demo: one failing LUN on 4 targets x 4 LUNs, every TMF 2 s.",
     duration: 20,
     timings: { cmdTimeout: 2, tmf: 2 },
-    hosts: [{ driver: 'scsi_debug', scope, targets: 4, lunsPerTarget: 4, workload: { rate: 40, queueDepth: 1, readFraction: 1 } }],
+    hosts: [
+      {
+        driver: 'scsi_debug',
+        scope,
+        targets: 4,
+        lunsPerTarget: 4,
+        workload: { rate: 40, queueDepth: 1, readFraction: 1 },
+      },
+    ],
     faults: [fault('timeout', 5), always('abort-fails', 0)],
   };
 }
@@ -98,7 +230,8 @@ export const drivers = {
   'smartpqi-lun-reset-fails': {
     version: 1,
     name: 'smartpqi: the LUN reset fails',
-    description: 'smartpqi has only a LUN reset: after it fails, host recovery has nothing left to try and offlines the disk.',
+    description:
+      'smartpqi has only a LUN reset: after it fails, host recovery has nothing left to try and offlines the disk.',
     duration: 60,
     timings: { cmdTimeout: 5 },
     hosts: [{ driver: 'smartpqi', targets: 2, lunsPerTarget: 2 }],
@@ -107,7 +240,8 @@ export const drivers = {
   'megaraid-no-lun-reset': {
     version: 1,
     name: 'megaraid_sas: no LUN reset',
-    description: 'megaraid_sas has no LUN reset handler: target scope goes from the abort to the target reset.',
+    description:
+      'megaraid_sas has no LUN reset handler: target scope goes from the abort to the target reset.',
     duration: 40,
     timings: { cmdTimeout: 5 },
     hosts: [{ driver: 'megaraid_sas', targets: 2, lunsPerTarget: 2 }],
@@ -116,7 +250,8 @@ export const drivers = {
   'virtio-host-scope': {
     version: 1,
     name: 'virtio_scsi under 6.12 host scope: the timeout never reaches recovery',
-    description: 'virtscsi_eh_timed_out resets the timer: the read waits as long as the device does.',
+    description:
+      'virtscsi_eh_timed_out resets the timer: the read waits as long as the device does.',
     duration: 60,
     timings: { cmdTimeout: 5 },
     hosts: [{ driver: 'virtio_scsi', scope: 'host', targets: 1, lunsPerTarget: 4 }],
@@ -136,7 +271,9 @@ export const drivers = {
     name: 'A JBOD of 60 disks behind mpt3sas',
     description: 'One failing disk of 60 SAS disks (one target each).',
     duration: 60,
-    hosts: [{ driver: 'mpt3sas', targets: 60, lunsPerTarget: 1, workload: { rate: 100, queueDepth: 4 } }],
+    hosts: [
+      { driver: 'mpt3sas', targets: 60, lunsPerTarget: 1, workload: { rate: 100, queueDepth: 4 } },
+    ],
     faults: [fault('timeout', 2), always('abort-fails', 0)],
   },
   'iscsi-many-luns': {

@@ -130,7 +130,12 @@ class Checker {
   fail(field: string, reason: string): void {
     if (this.errors.length < 50) this.errors.push({ field, reason });
   }
-  num(o: Obj, key: string, path: string, opts: { min?: number; max?: number; int?: boolean; optional?: boolean; gt?: number }): number | undefined {
+  num(
+    o: Obj,
+    key: string,
+    path: string,
+    opts: { min?: number; max?: number; int?: boolean; optional?: boolean; gt?: number },
+  ): number | undefined {
     const v = o[key];
     const f = path ? `${path}.${key}` : key;
     if (v === undefined) {
@@ -142,13 +147,22 @@ class Checker {
       return undefined;
     }
     if (opts.int && !Number.isInteger(v)) this.fail(f, `must be a whole number, got ${v}`);
-    else if (opts.min !== undefined && v < opts.min) this.fail(f, `must be at least ${opts.min}, got ${v}`);
-    else if (opts.gt !== undefined && v <= opts.gt) this.fail(f, `must be more than ${opts.gt}, got ${v}`);
-    else if (opts.max !== undefined && v > opts.max) this.fail(f, `must be at most ${opts.max}, got ${v}`);
+    else if (opts.min !== undefined && v < opts.min)
+      this.fail(f, `must be at least ${opts.min}, got ${v}`);
+    else if (opts.gt !== undefined && v <= opts.gt)
+      this.fail(f, `must be more than ${opts.gt}, got ${v}`);
+    else if (opts.max !== undefined && v > opts.max)
+      this.fail(f, `must be at most ${opts.max}, got ${v}`);
     else return v;
     return undefined;
   }
-  oneOf<T extends string>(o: Obj, key: string, path: string, choices: readonly T[], optional: boolean): T | undefined {
+  oneOf<T extends string>(
+    o: Obj,
+    key: string,
+    path: string,
+    choices: readonly T[],
+    optional: boolean,
+  ): T | undefined {
     const v = o[key];
     const f = path ? `${path}.${key}` : key;
     if (v === undefined) {
@@ -162,7 +176,8 @@ class Checker {
     return v as T;
   }
   unknownKeys(o: Obj, path: string, known: string[]): void {
-    for (const k of Object.keys(o)) if (!known.includes(k)) this.fail(path ? `${path}.${k}` : k, 'is not a known field');
+    for (const k of Object.keys(o))
+      if (!known.includes(k)) this.fail(path ? `${path}.${k}` : k, 'is not a known field');
   }
 }
 
@@ -175,7 +190,18 @@ function checkWorkload(c: Checker, v: unknown, path: string): void {
   c.num(v, 'readFraction', path, { min: 0, max: 1, optional: true });
 }
 
-const TIMING_KEYS: (keyof Timings)[] = ['cmdTimeout', 'timerGranularity', 'abortDelay', 'ehTimeout', 'busSettle', 'hostSettle', 'retries', 'tmf', 'ioLatency', 'tick'];
+const TIMING_KEYS: (keyof Timings)[] = [
+  'cmdTimeout',
+  'timerGranularity',
+  'abortDelay',
+  'ehTimeout',
+  'busSettle',
+  'hostSettle',
+  'retries',
+  'tmf',
+  'ioLatency',
+  'tick',
+];
 
 function checkTimings(c: Checker, v: unknown, path: string): void {
   if (v === undefined) return;
@@ -183,7 +209,8 @@ function checkTimings(c: Checker, v: unknown, path: string): void {
   c.unknownKeys(v, path, TIMING_KEYS);
   for (const k of TIMING_KEYS) {
     if (k === 'retries') c.num(v, k, path, { min: 0, max: 100, int: true, optional: true });
-    else if (k === 'cmdTimeout' || k === 'ehTimeout' || k === 'tick' || k === 'ioLatency') c.num(v, k, path, { gt: 0, max: 3600, optional: true });
+    else if (k === 'cmdTimeout' || k === 'ehTimeout' || k === 'tick' || k === 'ioLatency')
+      c.num(v, k, path, { gt: 0, max: 3600, optional: true });
     else c.num(v, k, path, { min: 0, max: 3600, optional: true });
   }
 }
@@ -201,24 +228,53 @@ export function parseLunId(s: string): [number, number, number, number] | null {
  */
 export function validateScenario(input: unknown): Scenario {
   const c = new Checker();
-  if (!isObj(input)) throw new ScenarioError([{ field: '(file)', reason: 'must be a JSON object' }]);
-  c.unknownKeys(input, '', ['version', 'name', 'description', 'seed', 'duration', 'hosts', 'faults', 'timings']);
-  if (input.version !== SCENARIO_VERSION) c.fail('version', `must be ${SCENARIO_VERSION}, got ${JSON.stringify(input.version) ?? 'nothing'}`);
-  if (typeof input.name !== 'string' || input.name.length === 0 || input.name.length > 200) c.fail('name', 'must be a string of 1 to 200 characters');
-  if (input.description !== undefined && typeof input.description !== 'string') c.fail('description', 'must be a string');
+  if (!isObj(input))
+    throw new ScenarioError([{ field: '(file)', reason: 'must be a JSON object' }]);
+  c.unknownKeys(input, '', [
+    'version',
+    'name',
+    'description',
+    'seed',
+    'duration',
+    'hosts',
+    'faults',
+    'timings',
+  ]);
+  if (input.version !== SCENARIO_VERSION)
+    c.fail(
+      'version',
+      `must be ${SCENARIO_VERSION}, got ${JSON.stringify(input.version) ?? 'nothing'}`,
+    );
+  if (typeof input.name !== 'string' || input.name.length === 0 || input.name.length > 200)
+    c.fail('name', 'must be a string of 1 to 200 characters');
+  if (input.description !== undefined && typeof input.description !== 'string')
+    c.fail('description', 'must be a string');
   c.num(input, 'seed', '', { min: 0, max: 2 ** 32 - 1, int: true, optional: true });
   c.num(input, 'duration', '', { gt: 0, max: LIMITS.duration });
   checkTimings(c, input.timings, 'timings');
 
   const hostShapes: { channels: number; targets: number; luns: number }[] = [];
-  if (!Array.isArray(input.hosts) || input.hosts.length === 0) c.fail('hosts', 'must be a non-empty array');
-  else if (input.hosts.length > LIMITS.hosts) c.fail('hosts', `at most ${LIMITS.hosts} hosts, got ${input.hosts.length}`);
+  if (!Array.isArray(input.hosts) || input.hosts.length === 0)
+    c.fail('hosts', 'must be a non-empty array');
+  else if (input.hosts.length > LIMITS.hosts)
+    c.fail('hosts', `at most ${LIMITS.hosts} hosts, got ${input.hosts.length}`);
   else {
     let total = 0;
     input.hosts.forEach((h: unknown, i: number) => {
       const p = `hosts[${i}]`;
       if (!isObj(h)) return c.fail(p, 'must be an object');
-      c.unknownKeys(h, p, ['driver', 'scope', 'tmfBound', 'ehDeadline', 'channels', 'targets', 'lunsPerTarget', 'workload', 'overrides', 'timings']);
+      c.unknownKeys(h, p, [
+        'driver',
+        'scope',
+        'tmfBound',
+        'ehDeadline',
+        'channels',
+        'targets',
+        'lunsPerTarget',
+        'workload',
+        'overrides',
+        'timings',
+      ]);
       const driver = c.oneOf(h, 'driver', p, DRIVER_NAMES, false);
       const profile = driver ? driverProfile(driver) : undefined;
       const scope = c.oneOf(h, 'scope', p, SCOPES, true);
@@ -226,9 +282,11 @@ export function validateScenario(input: unknown): Scenario {
         c.fail(`${p}.scope`, `${driver} offers ${profile.scopes.join(', ')}; not ${scope}`);
       c.num(h, 'tmfBound', p, { min: 1, max: 256, int: true, optional: true });
       if (h.ehDeadline !== null) c.num(h, 'ehDeadline', p, { min: 0, max: 3600, optional: true });
-      const channels = c.num(h, 'channels', p, { min: 1, max: LIMITS.channels, int: true, optional: true }) ?? 1;
+      const channels =
+        c.num(h, 'channels', p, { min: 1, max: LIMITS.channels, int: true, optional: true }) ?? 1;
       const targets = c.num(h, 'targets', p, { min: 1, max: LIMITS.targets, int: true }) ?? 0;
-      const lpt = c.num(h, 'lunsPerTarget', p, { min: 1, max: LIMITS.lunsPerTarget, int: true }) ?? 0;
+      const lpt =
+        c.num(h, 'lunsPerTarget', p, { min: 1, max: LIMITS.lunsPerTarget, int: true }) ?? 0;
       total += channels * targets * lpt;
       hostShapes[i] = { channels, targets, luns: lpt };
       checkWorkload(c, h.workload, `${p}.workload`);
@@ -242,19 +300,29 @@ export function validateScenario(input: unknown): Scenario {
             c.unknownKeys(o, q, ['lun', 'scope', 'workload']);
             const parts = typeof o.lun === 'string' ? /^(\d+):(\d+):(\d+)$/.exec(o.lun) : null;
             if (!parts) c.fail(`${q}.lun`, 'must be "C:T:L" inside the host');
-            else if (Number(parts[1]) >= channels || Number(parts[2]) >= targets || Number(parts[3]) >= lpt)
-              c.fail(`${q}.lun`, `${String(o.lun)} is not in this host (${channels} channel(s) x ${targets} target(s) x ${lpt} LUN(s))`);
+            else if (
+              Number(parts[1]) >= channels ||
+              Number(parts[2]) >= targets ||
+              Number(parts[3]) >= lpt
+            )
+              c.fail(
+                `${q}.lun`,
+                `${String(o.lun)} is not in this host (${channels} channel(s) x ${targets} target(s) x ${lpt} LUN(s))`,
+              );
             const s = c.oneOf(o, 'scope', q, SCOPES, true);
-            if (profile && s && !profile.scopes.includes(s)) c.fail(`${q}.scope`, `${driver} offers ${profile.scopes.join(', ')}; not ${s}`);
+            if (profile && s && !profile.scopes.includes(s))
+              c.fail(`${q}.scope`, `${driver} offers ${profile.scopes.join(', ')}; not ${s}`);
             checkWorkload(c, o.workload, `${q}.workload`);
           });
       }
     });
-    if (total > LIMITS.luns) c.fail('hosts', `${total} LUNs in all; the engine takes at most ${LIMITS.luns}`);
+    if (total > LIMITS.luns)
+      c.fail('hosts', `${total} LUNs in all; the engine takes at most ${LIMITS.luns}`);
   }
 
   if (!Array.isArray(input.faults)) c.fail('faults', 'must be an array (it may be empty)');
-  else if (input.faults.length > LIMITS.faults) c.fail('faults', `at most ${LIMITS.faults} faults, got ${input.faults.length}`);
+  else if (input.faults.length > LIMITS.faults)
+    c.fail('faults', `at most ${LIMITS.faults} faults, got ${input.faults.length}`);
   else
     input.faults.forEach((f: unknown, i: number) => {
       const p = `faults[${i}]`;
@@ -264,7 +332,10 @@ export function validateScenario(input: unknown): Scenario {
       if (!id) c.fail(`${p}.lun`, 'must be "H:C:T:L"');
       else {
         const shape = hostShapes[id[0]];
-        if (Array.isArray(input.hosts) && (!shape || id[1] >= shape.channels || id[2] >= shape.targets || id[3] >= shape.luns))
+        if (
+          Array.isArray(input.hosts) &&
+          (!shape || id[1] >= shape.channels || id[2] >= shape.targets || id[3] >= shape.luns)
+        )
           c.fail(`${p}.lun`, `${String(f.lun)} is not a LUN of the topology`);
       }
       c.oneOf(f, 'kind', p, FAULT_KINDS, false);

@@ -7,7 +7,13 @@ import type { Cmd, Dev, Fault, Host, Recovery, Tgt } from './model';
 import { computeMetrics } from './metrics';
 import { policyFor, type Policy } from './policies';
 import { makePrng, type Prng } from './prng';
-import { KERNEL_TIMINGS, validateScenario, type Scenario, type Timings, type Workload } from './scenario';
+import {
+  KERNEL_TIMINGS,
+  validateScenario,
+  type Scenario,
+  type Timings,
+  type Workload,
+} from './scenario';
 import {
   STREAM_VERSION,
   type BlockScope,
@@ -160,7 +166,15 @@ export class Sim {
       const overrides = new Map((hs.overrides ?? []).map((o) => [o.lun, o]));
       for (let c = 0; c < host.channels; c++)
         for (let t = 0; t < hs.targets; t++) {
-          const tgt: Tgt = { id: `${hi}:${c}:${t}`, host, channel: c, tid: t, devs: [], rec: null, faults: [] };
+          const tgt: Tgt = {
+            id: `${hi}:${c}:${t}`,
+            host,
+            channel: c,
+            tid: t,
+            devs: [],
+            rec: null,
+            faults: [],
+          };
           host.targets.push(tgt);
           this.tgtById.set(tgt.id, tgt);
           for (let l = 0; l < hs.lunsPerTarget; l++) {
@@ -224,7 +238,8 @@ export class Sim {
       // A fault lives where the kernel looks for it: the target's reset on the target,
       // the bus and host resets on the host (scsi_debug: targetH:C:T/fail_reset).
       if (f.kind === 'target-reset-fails') dev.tgt.faults.push(fault);
-      else if (f.kind === 'bus-reset-fails' || f.kind === 'host-reset-fails') dev.host.faults.push(fault);
+      else if (f.kind === 'bus-reset-fails' || f.kind === 'host-reset-fails')
+        dev.host.faults.push(fault);
       else dev.faults.push(fault);
       dev.failing = true;
       // The window opens with the first fault that fails a command; the others (a reset
@@ -234,7 +249,8 @@ export class Sim {
         this.windowStart = Math.min(this.windowStart ?? Infinity, f.at);
       }
       this.schedule(f.at, { k: Ev.FaultOn, f: fault, d: dev });
-      if (fault.until !== Infinity) this.schedule(fault.until, { k: Ev.FaultOff, f: fault, d: dev });
+      if (fault.until !== Infinity)
+        this.schedule(fault.until, { k: Ev.FaultOff, f: fault, d: dev });
     }
   }
 
@@ -260,7 +276,8 @@ export class Sim {
       luns: this.devs.map((d) => d.id),
     });
     for (const d of this.devs) {
-      if (d.interval !== Infinity) this.schedule(this.rng.next() * d.interval, { k: Ev.Arrival, d });
+      if (d.interval !== Infinity)
+        this.schedule(this.rng.next() * d.interval, { k: Ev.Arrival, d });
     }
     const tick = this.hosts[0]?.timings.tick ?? 0.1;
     this.schedule(tick, { k: Ev.Tick });
@@ -277,7 +294,13 @@ export class Sim {
     this.emit({ t: end, type: 'metrics', metrics });
     this.emit({ t: end, type: 'run-end' });
     this.flushBatch();
-    return { version: STREAM_VERSION, seed: this.seed, transitions: this.out, metrics, events: this.events };
+    return {
+      version: STREAM_VERSION,
+      seed: this.seed,
+      transitions: this.out,
+      metrics,
+      events: this.events,
+    };
   }
 
   private handle(ev: Event, tick: number): void {
@@ -344,7 +367,13 @@ export class Sim {
     this.emit(tr);
   }
 
-  stepStart(step: StepKind, scope: BlockScope | null, on: NodeId, fn: string, detail?: string): number {
+  stepStart(
+    step: StepKind,
+    scope: BlockScope | null,
+    on: NodeId,
+    fn: string,
+    detail?: string,
+  ): number {
     const id = ++this.stepSeq;
     this.steps++;
     const tr: Transition = { t: this.now, type: 'step', id, phase: 'start', step, scope, on, fn };
@@ -353,8 +382,26 @@ export class Sim {
     return id;
   }
 
-  stepEnd(id: number, step: StepKind, scope: BlockScope | null, on: NodeId, fn: string, result: StepResult, detail?: string): void {
-    const tr: Transition = { t: this.now, type: 'step', id, phase: 'end', step, scope, on, fn, result };
+  stepEnd(
+    id: number,
+    step: StepKind,
+    scope: BlockScope | null,
+    on: NodeId,
+    fn: string,
+    result: StepResult,
+    detail?: string,
+  ): void {
+    const tr: Transition = {
+      t: this.now,
+      type: 'step',
+      id,
+      phase: 'end',
+      step,
+      scope,
+      on,
+      fn,
+      result,
+    };
     if (detail) tr.detail = detail;
     this.emit(tr);
   }
@@ -465,7 +512,12 @@ export class Sim {
         const cmd = d.queue.shift()!;
         if (!d.rejectedOnce) {
           d.rejectedOnce = true;
-          this.cmdEvent(cmd, 'rejected-offline', 'scsi_device_state_check', 'rejecting I/O to offline device');
+          this.cmdEvent(
+            cmd,
+            'rejected-offline',
+            'scsi_device_state_check',
+            'rejecting I/O to offline device',
+          );
         }
         this.resolve(cmd, false);
       }
@@ -516,7 +568,12 @@ export class Sim {
     const d = cmd.dev;
     if (o === OUT_MEDIUM) {
       // scsi_check_sense: MEDIUM ERROR 03/11 -> SUCCESS disposition, sd fails it at once
-      this.cmdEvent(cmd, 'medium-error', 'scsi_decide_disposition', 'Sense Key : Medium Error, critical medium error');
+      this.cmdEvent(
+        cmd,
+        'medium-error',
+        'scsi_decide_disposition',
+        'Sense Key : Medium Error, critical medium error',
+      );
       this.release(cmd);
       this.resolve(cmd, false);
       return;
@@ -525,7 +582,12 @@ export class Sim {
       // The unit attention a reset left: NEEDS_RETRY, once (scsi_check_sense)
       this.release(cmd);
       cmd.retries++;
-      this.cmdEvent(cmd, 'retry', 'scsi_check_sense', 'UNIT ATTENTION 29/xx: Power-on or device reset occurred');
+      this.cmdEvent(
+        cmd,
+        'retry',
+        'scsi_check_sense',
+        'UNIT ATTENTION 29/xx: Power-on or device reset occurred',
+      );
       d.queue.unshift(cmd);
       this.afterRelease(d);
       this.kick(d);
@@ -533,7 +595,8 @@ export class Sim {
     }
     this.release(cmd);
     d.mediumTimeouts = 0; // sd_done
-    if (cmd.retries > 0 || cmd.tracked) this.cmdEvent(cmd, 'completed-after-retry', 'scsi_finish_command');
+    if (cmd.retries > 0 || cmd.tracked)
+      this.cmdEvent(cmd, 'completed-after-retry', 'scsi_finish_command');
     this.resolve(cmd, true);
     this.afterRelease(d);
     this.kick(d);
@@ -609,8 +672,16 @@ export class Sim {
     if (h.ehDeadline !== null && h.lastReset === null) h.lastReset = this.now;
     if (h.driver.resetTimerIn?.includes(d.scope)) {
       // the driver's eh_timed_out returned SCSI_EH_RESET_TIMER
-      this.cmdEvent(cmd, 'reset-timer', `${h.driver.name} eh_timed_out`, 'SCSI_EH_RESET_TIMER: the timer is re-armed, nothing else happens');
-      cmd.timer = this.schedule(this.expiry(h.timings.cmdTimeout, h), { k: Ev.Timeout, c: cmd }).seq;
+      this.cmdEvent(
+        cmd,
+        'reset-timer',
+        `${h.driver.name} eh_timed_out`,
+        'SCSI_EH_RESET_TIMER: the timer is re-armed, nothing else happens',
+      );
+      cmd.timer = this.schedule(this.expiry(h.timings.cmdTimeout, h), {
+        k: Ev.Timeout,
+        c: cmd,
+      }).seq;
       return;
     }
     this.abortCommand(cmd);
@@ -635,7 +706,12 @@ export class Sim {
       cmd.didTimeOut = true;
       return this.ehScmdAdd(cmd, 'abort scheduled in the scoped ladder (SCSI_EH_ABORT_SCOPED)');
     }
-    this.cmdEvent(cmd, 'abort-scheduled', 'scsi_abort_command', `scmd_eh_abort_handler in ${h.timings.abortDelay * 1000} ms on scsi_tmf_${h.id}`);
+    this.cmdEvent(
+      cmd,
+      'abort-scheduled',
+      'scsi_abort_command',
+      `scmd_eh_abort_handler in ${h.timings.abortDelay * 1000} ms on scsi_tmf_${h.id}`,
+    );
     h.abortQueue.push(cmd);
     if (!h.abortRunning) {
       h.abortRunning = true;
@@ -660,13 +736,20 @@ export class Sim {
       cmd.didTimeOut = true;
       this.ehScmdAdd(cmd, 'past eh_deadline: no abort');
     } else {
-      const ok = yield* this.tmf('abort', null, d.id, `${fn} -> eh_abort_handler`, () => !this.fire(d.faults, 'abort-fails'));
+      const ok = yield* this.tmf(
+        'abort',
+        null,
+        d.id,
+        `${fn} -> eh_abort_handler`,
+        () => !this.fire(d.faults, 'abort-fails'),
+      );
       if (!ok) this.ehScmdAdd(cmd, 'cmd abort failed');
       else {
         cmd.didTimeOut = true;
         if (this.pastDeadline(h)) this.ehScmdAdd(cmd, 'past eh_deadline after the abort');
         else {
-          if (h.ehDeadline !== null && h.abortQueue.length === 0 && h.state === 'running') h.lastReset = null;
+          if (h.ehDeadline !== null && h.abortQueue.length === 0 && h.state === 'running')
+            h.lastReset = null;
           this.retryOrFinish(cmd, fn, 'retry aborted command');
           this.kick(d);
         }
@@ -682,7 +765,8 @@ export class Sim {
     if (!d.offline && cmd.retries < d.host.timings.retries) {
       cmd.retries++;
       this.requeue(cmd, fn, `${detail}: retry ${cmd.retries} of ${d.host.timings.retries}`);
-    } else this.finish(cmd, fn, d.offline ? 'device offline' : `retries exhausted (${cmd.retries})`);
+    } else
+      this.finish(cmd, fn, d.offline ? 'device offline' : `retries exhausted (${cmd.retries})`);
   }
 
   pastDeadline(h: Host): boolean {
@@ -703,7 +787,8 @@ export class Sim {
     if (d.rec) rec = d.rec;
     else if (d.tgt.rec) rec = d.tgt.rec;
     else if (h.state !== 'recovery' && !h.driver.strategy) {
-      if (d.scope === 'lun' || d.scope === 'lun+target') rec = this.policyByScope('lun').start(this, d);
+      if (d.scope === 'lun' || d.scope === 'lun+target')
+        rec = this.policyByScope('lun').start(this, d);
       else if (d.scope === 'target') rec = this.policyByScope('target').start(this, d);
     }
     if (!rec) rec = this.policyByScope('host').start(this, d);
@@ -763,7 +848,14 @@ export class Sim {
   // ---- building blocks the ladders share -------------------------------------------------
 
   /** A task management function or reset: takes the driver's TMF time, then succeeds or fails. */
-  *tmf(step: StepKind, scope: BlockScope | null, on: NodeId, fn: string, ok: () => boolean, detail?: string): Sub<boolean> {
+  *tmf(
+    step: StepKind,
+    scope: BlockScope | null,
+    on: NodeId,
+    fn: string,
+    ok: () => boolean,
+    detail?: string,
+  ): Sub<boolean> {
     const id = this.stepStart(step, scope, on, fn, detail);
     const h = this.hosts[Number(on.split(':')[0])]!;
     if (h.timings.tmf > 0) yield h.timings.tmf;
@@ -802,7 +894,15 @@ export class Sim {
       d.expectingUA = false;
       yield lat;
       if (this.fire(d.faults, 'tur-fails')) {
-        this.stepEnd(id, 'tur', scope, d.id, fn, 'not-ready', 'UNIT ATTENTION (NEEDS_RETRY), then DID_ERROR: FAILED');
+        this.stepEnd(
+          id,
+          'tur',
+          scope,
+          d.id,
+          fn,
+          'not-ready',
+          'UNIT ATTENTION (NEEDS_RETRY), then DID_ERROR: FAILED',
+        );
         return false;
       }
       detail = 'UNIT ATTENTION 29/00 (NEEDS_RETRY), then GOOD';
@@ -875,12 +975,27 @@ export class Sim {
     const free = (): boolean => h.slotQueue[0] === rec && h.slotsUsed < h.tmfBound;
     let id = 0;
     if (!free()) {
-      id = this.stepStart('tmf-slot', rec.scope, rec.on, 'scsi_eh_scoped_get_slot', `${h.slotsUsed} of ${h.tmfBound} slots busy`);
+      id = this.stepStart(
+        'tmf-slot',
+        rec.scope,
+        rec.on,
+        'scsi_eh_scoped_get_slot',
+        `${h.slotsUsed} of ${h.tmfBound} slots busy`,
+      );
       yield { until: () => free() || h.state === 'recovery', why: 'a TMF slot' };
     }
     h.slotQueue.splice(h.slotQueue.indexOf(rec), 1);
     if (h.state === 'recovery' && !free()) {
-      if (id) this.stepEnd(id, 'tmf-slot', rec.scope, rec.on, 'scsi_eh_scoped_get_slot', 'failed', 'host recovery pending');
+      if (id)
+        this.stepEnd(
+          id,
+          'tmf-slot',
+          rec.scope,
+          rec.on,
+          'scsi_eh_scoped_get_slot',
+          'failed',
+          'host recovery pending',
+        );
       this.poke();
       return false;
     }

@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import type { Scenario, Transition } from '../engine';
+import { presets, type Metrics, type Scenario, type Transition } from '../engine';
 import type { RunHandle } from '../worker/client';
 import { CancelledError } from '../worker/client';
 import { startRun } from './index';
 import { createSimStore } from './simStore';
 
-const scenario: Scenario = { version: 1, name: 'test' };
-const tr = (t: number, kind = 'k'): Transition => ({ t, kind });
+const scenario: Scenario = presets.demo!;
+const tr = (t: number): Transition => ({ t, type: 'run-end' });
+const metrics = {} as Metrics;
 
 describe('sim store', () => {
   it('starts idle with no transitions', () => {
@@ -58,7 +59,7 @@ describe('startRun', () => {
       return {
         done:
           outcome === 'ok'
-            ? Promise.resolve({ version: 1, count, metrics: {} })
+            ? Promise.resolve({ version: 1, count, metrics })
             : Promise.reject(outcome),
         cancel() {},
       };

@@ -1,4 +1,4 @@
-import type { Scenario, Transition } from '../engine';
+import type { Metrics, Scenario, Transition } from '../engine';
 
 /** Transitions per message from the worker to the page (the last one may hold fewer). */
 export const BATCH_SIZE = 500;
@@ -7,7 +7,7 @@ export const BATCH_SIZE = 500;
 export interface RunSummary {
   version: number;
   count: number;
-  metrics: Record<string, unknown>;
+  metrics: Metrics;
 }
 
 export type BatchCallback = (batch: Transition[]) => void;

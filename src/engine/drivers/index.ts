@@ -9,7 +9,15 @@ import { hisiSas } from './hisi_sas';
 
 export type { DriverProfile } from './types';
 
-export const DRIVER_NAMES = ['scsi_debug', 'mpt3sas', 'smartpqi', 'megaraid_sas', 'virtio_scsi', 'iscsi_tcp', 'hisi_sas'] as const;
+export const DRIVER_NAMES = [
+  'scsi_debug',
+  'mpt3sas',
+  'smartpqi',
+  'megaraid_sas',
+  'virtio_scsi',
+  'iscsi_tcp',
+  'hisi_sas',
+] as const;
 export type DriverName = (typeof DRIVER_NAMES)[number];
 
 const PROFILES: Record<DriverName, DriverProfile> = {

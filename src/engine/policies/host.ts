@@ -18,9 +18,21 @@ export const hostPolicy: Policy = {
     const rec: Recovery = newRecovery('host', h.id);
     h.rec = rec;
     // block I/O: scsi_host_set_state(SHOST_RECOVERY); scsi_queue_rq refuses every device
-    sim.op('block-io', 'host', h.id, 'scsi_eh_scmd_add -> scsi_host_set_state(SHOST_RECOVERY)', 'scsi_host_in_recovery(): every device of the host stops taking commands');
+    sim.op(
+      'block-io',
+      'host',
+      h.id,
+      'scsi_eh_scmd_add -> scsi_host_set_state(SHOST_RECOVERY)',
+      'scsi_host_in_recovery(): every device of the host stops taking commands',
+    );
     sim.setHostState(h, 'recovery', 'scsi_eh_scmd_add');
-    rec.drainStep = sim.stepStart('drain', 'host', h.id, 'scsi_error_handler', 'sleeps until host_failed == scsi_host_busy(): every command in flight on the host has completed or failed');
+    rec.drainStep = sim.stepStart(
+      'drain',
+      'host',
+      h.id,
+      'scsi_error_handler',
+      'sleeps until host_failed == scsi_host_busy(): every command in flight on the host has completed or failed',
+    );
     return rec;
   },
 
@@ -29,7 +41,13 @@ export const hostPolicy: Policy = {
     if (h.ehDeadline !== null && h.lastReset === null) h.lastReset = sim.now;
     rec.cmds.push(cmd);
     h.failed++;
-    sim.op('add-error-cmd', 'host', cmd.dev.id, 'scsi_eh_scmd_add', `${why}; host_failed ${h.failed}, busy ${h.busy}`);
+    sim.op(
+      'add-error-cmd',
+      'host',
+      cmd.dev.id,
+      'scsi_eh_scmd_add',
+      `${why}; host_failed ${h.failed}, busy ${h.busy}`,
+    );
     sim.refresh(cmd.dev);
     this.wakeUp(sim, rec);
   },
@@ -39,13 +57,31 @@ export const hostPolicy: Policy = {
     if (rec.phase !== 'waiting' || h.failed === 0 || h.failed !== h.busy) return;
     rec.phase = 'running';
     sim.stepEnd(rec.drainStep, 'drain', 'host', h.id, 'scsi_error_handler', 'done');
-    sim.op('wake-up', 'host', h.id, 'scsi_eh_wakeup', `host_failed ${h.failed} == scsi_host_busy ${h.busy}`);
-    sim.spawn(h.driver.strategy === 'libsas' ? libsasStrategy(sim, h, rec) : unjamHost(sim, h, rec));
+    sim.op(
+      'wake-up',
+      'host',
+      h.id,
+      'scsi_eh_wakeup',
+      `host_failed ${h.failed} == scsi_host_busy ${h.busy}`,
+    );
+    sim.spawn(
+      h.driver.strategy === 'libsas' ? libsasStrategy(sim, h, rec) : unjamHost(sim, h, rec),
+    );
   },
 };
 
 export function newRecovery(scope: Recovery['scope'], on: string): Recovery {
-  return { scope, on, phase: 'waiting', cmds: [], done: [], drainStep: 0, slot: false, lunReset: new Set(), ended: false };
+  return {
+    scope,
+    on,
+    phase: 'waiting',
+    cmds: [],
+    done: [],
+    drainStep: 0,
+    slot: false,
+    lunReset: new Set(),
+    ended: false,
+  };
 }
 
 /** The LUN reset handler's answer, with the faults and the driver's quirks. */
@@ -58,7 +94,13 @@ export function lunResetOk(sim: Sim, d: Dev): boolean {
 }
 
 /** scsi_eh_test_devices(): a TUR for each failing device; the ready ones are resolved. */
-export function* testDevices(sim: Sim, rec: Recovery, devs: Dev[], fn: string, counted: Set<Dev> | null): Ladder {
+export function* testDevices(
+  sim: Sim,
+  rec: Recovery,
+  devs: Dev[],
+  fn: string,
+  counted: Set<Dev> | null,
+): Ladder {
   for (const d of devs) {
     if (!rec.cmds.some((c) => c.dev === d)) continue;
     if (yield* sim.tur(d, rec.scope, fn)) {
@@ -81,7 +123,13 @@ function* unjamHost(sim: Sim, h: Host, rec: Recovery): Ladder {
   if (left() && hw.deviceReset && !sim.pastDeadline(h)) {
     for (const d of sim.failingDevs(rec)) {
       if (sim.pastDeadline(h)) break;
-      const ok = yield* sim.tmf('lun-reset', 'host', d.id, 'scsi_eh_bus_device_reset -> eh_device_reset_handler', () => lunResetOk(sim, d));
+      const ok = yield* sim.tmf(
+        'lun-reset',
+        'host',
+        d.id,
+        'scsi_eh_bus_device_reset -> eh_device_reset_handler',
+        () => lunResetOk(sim, d),
+      );
       if (!ok) continue;
       sim.resetUA([d]);
       yield* testDevices(sim, rec, [d], 'scsi_eh_bus_device_reset -> scsi_eh_tur', counted);
@@ -93,12 +141,19 @@ function* unjamHost(sim: Sim, h: Host, rec: Recovery): Ladder {
     const check: Dev[] = [];
     for (const tgt of uniq(sim.failingDevs(rec).map((d) => d.tgt))) {
       if (sim.pastDeadline(h)) break;
-      const ok = yield* sim.tmf('target-reset', 'host', tgt.id, 'scsi_eh_target_reset -> eh_target_reset_handler', () => !sim.fire(tgt.faults, 'target-reset-fails'));
+      const ok = yield* sim.tmf(
+        'target-reset',
+        'host',
+        tgt.id,
+        'scsi_eh_target_reset -> eh_target_reset_handler',
+        () => !sim.fire(tgt.faults, 'target-reset-fails'),
+      );
       if (!ok) continue;
       sim.resetUA(tgt.devs);
       check.push(...sim.failingDevs(rec).filter((d) => d.tgt === tgt));
     }
-    if (!sim.pastDeadline(h)) yield* testDevices(sim, rec, check, 'scsi_eh_target_reset -> scsi_eh_test_devices', counted);
+    if (!sim.pastDeadline(h))
+      yield* testDevices(sim, rec, check, 'scsi_eh_target_reset -> scsi_eh_test_devices', counted);
   }
 
   // scsi_eh_bus_reset(): one reset per channel with failed commands, then the settle sleep
@@ -107,27 +162,62 @@ function* unjamHost(sim: Sim, h: Host, rec: Recovery): Ladder {
     for (const ch of uniq(sim.failingDevs(rec).map((d) => d.channel))) {
       if (sim.pastDeadline(h)) break;
       const on = `${h.id}:${ch}`;
-      const ok = yield* sim.tmf('bus-reset', 'host', on, 'scsi_eh_bus_reset -> eh_bus_reset_handler', () => !sim.fire(h.faults, 'bus-reset-fails'));
+      const ok = yield* sim.tmf(
+        'bus-reset',
+        'host',
+        on,
+        'scsi_eh_bus_reset -> eh_bus_reset_handler',
+        () => !sim.fire(h.faults, 'bus-reset-fails'),
+      );
       if (!ok) continue;
-      yield* sim.settle('host', on, h.timings.busSettle, 'scsi_try_bus_reset: BUS_RESET_SETTLE_TIME');
+      yield* sim.settle(
+        'host',
+        on,
+        h.timings.busSettle,
+        'scsi_try_bus_reset: BUS_RESET_SETTLE_TIME',
+      );
       sim.resetUA(h.devs.filter((d) => d.channel === ch));
       check.push(...sim.failingDevs(rec).filter((d) => d.channel === ch));
     }
-    if (!sim.pastDeadline(h)) yield* testDevices(sim, rec, check, 'scsi_eh_bus_reset -> scsi_eh_test_devices', counted);
+    if (!sim.pastDeadline(h))
+      yield* testDevices(sim, rec, check, 'scsi_eh_bus_reset -> scsi_eh_test_devices', counted);
   }
 
   // scsi_eh_host_reset(): one call; eh_deadline is not checked here
   if (left() && hw.hostReset) {
-    const ok = yield* sim.tmf('host-reset', 'host', h.id, 'scsi_eh_host_reset -> eh_host_reset_handler', () => !sim.fire(h.faults, 'host-reset-fails'));
+    const ok = yield* sim.tmf(
+      'host-reset',
+      'host',
+      h.id,
+      'scsi_eh_host_reset -> eh_host_reset_handler',
+      () => !sim.fire(h.faults, 'host-reset-fails'),
+    );
     if (ok) {
-      yield* sim.settle('host', h.id, h.timings.hostSettle, 'scsi_try_host_reset: HOST_RESET_SETTLE_TIME');
+      yield* sim.settle(
+        'host',
+        h.id,
+        h.timings.hostSettle,
+        'scsi_try_host_reset: HOST_RESET_SETTLE_TIME',
+      );
       sim.resetUA(h.devs);
-      yield* testDevices(sim, rec, sim.failingDevs(rec), 'scsi_eh_host_reset -> scsi_eh_test_devices(try_stu=1)', null);
+      yield* testDevices(
+        sim,
+        rec,
+        sim.failingDevs(rec),
+        'scsi_eh_host_reset -> scsi_eh_test_devices(try_stu=1)',
+        null,
+      );
     }
   }
 
   // scsi_eh_offline_sdevs(): what is left is finished, its device offline
-  for (const d of sim.failingDevs(rec)) sim.offline(d, 'host', 'scsi_eh_offline_sdevs', 'Device offlined - not ready after error recovery');
+  for (const d of sim.failingDevs(rec))
+    sim.offline(
+      d,
+      'host',
+      'scsi_eh_offline_sdevs',
+      'Device offlined - not ready after error recovery',
+    );
   sim.resolved(rec, new Set(sim.failingDevs(rec)));
 
   sim.flushDone(rec);
@@ -140,7 +230,13 @@ export function restartHost(sim: Sim, h: Host, rec: Recovery): void {
   h.lastReset = null;
   rec.ended = true;
   h.rec = null;
-  sim.op('unblock-io', 'host', h.id, 'scsi_restart_operations', 'SHOST_RUNNING; scsi_run_host_queues');
+  sim.op(
+    'unblock-io',
+    'host',
+    h.id,
+    'scsi_restart_operations',
+    'SHOST_RUNNING; scsi_run_host_queues',
+  );
   sim.setHostState(h, 'running', 'scsi_restart_operations');
   for (const d of h.devs) sim.kick(d);
 }

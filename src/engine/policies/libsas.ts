@@ -9,27 +9,57 @@ import { lunResetOk, restartHost, testDevices } from './host';
 
 export function* libsasStrategy(sim: Sim, h: Host, rec: Recovery): Ladder {
   const fn = 'sas_scsi_recover_host';
-  const id = sim.stepStart('strategy', 'host', h.id, fn, 'eh_strategy_handler: the SAS domain is frozen while it runs');
+  const id = sim.stepStart(
+    'strategy',
+    'host',
+    h.id,
+    fn,
+    'eh_strategy_handler: the SAS domain is frozen while it runs',
+  );
   for (const cmd of [...rec.cmds]) {
     if (!rec.cmds.includes(cmd)) continue;
     const d = cmd.dev;
-    const aborted = yield* sim.tmf('abort', 'host', d.id, 'sas_eh_handle_sas_errors -> lldd_abort_task', () => !sim.fire(d.faults, 'abort-fails'));
+    const aborted = yield* sim.tmf(
+      'abort',
+      'host',
+      d.id,
+      'sas_eh_handle_sas_errors -> lldd_abort_task',
+      () => !sim.fire(d.faults, 'abort-fails'),
+    );
     if (aborted) {
       rec.cmds.splice(rec.cmds.indexOf(cmd), 1);
       rec.done.push(cmd);
       continue;
     }
-    if (yield* sim.tmf('lun-reset', 'host', d.id, 'sas_eh_handle_sas_errors -> lldd_lu_reset', () => lunResetOk(sim, d))) {
+    if (
+      yield* sim.tmf('lun-reset', 'host', d.id, 'sas_eh_handle_sas_errors -> lldd_lu_reset', () =>
+        lunResetOk(sim, d),
+      )
+    ) {
       sim.resetUA([d]);
       yield* testDevices(sim, rec, [d], 'sas_eh_handle_sas_errors -> scsi_eh_tur', null);
       if (!rec.cmds.some((c) => c.dev === d)) continue;
     }
-    if (yield* sim.tmf('target-reset', 'host', d.tgt.id, 'sas_eh_handle_sas_errors -> lldd_I_T_nexus_reset', () => !sim.fire(d.tgt.faults, 'target-reset-fails'))) {
+    if (
+      yield* sim.tmf(
+        'target-reset',
+        'host',
+        d.tgt.id,
+        'sas_eh_handle_sas_errors -> lldd_I_T_nexus_reset',
+        () => !sim.fire(d.tgt.faults, 'target-reset-fails'),
+      )
+    ) {
       sim.resetUA(d.tgt.devs);
       yield* testDevices(sim, rec, [d], 'sas_eh_handle_sas_errors -> scsi_eh_tur', null);
     }
   }
-  for (const d of sim.failingDevs(rec)) sim.offline(d, 'host', 'sas_scsi_recover_host -> scsi_eh_offline_sdevs', 'Device offlined - not ready after error recovery');
+  for (const d of sim.failingDevs(rec))
+    sim.offline(
+      d,
+      'host',
+      'sas_scsi_recover_host -> scsi_eh_offline_sdevs',
+      'Device offlined - not ready after error recovery',
+    );
   sim.resolved(rec, new Set(sim.failingDevs(rec)));
   sim.stepEnd(id, 'strategy', 'host', h.id, fn, 'done');
   sim.flushDone(rec, 'scsi_eh_flush_done_q');

@@ -18,15 +18,33 @@ export const lunPolicy: Policy = {
     if (d.rec) return d.rec;
     const rec = newRecovery('lun', d.id);
     d.rec = rec;
-    sim.op('block-io', 'lun', d.id, 'scsi_device_eh_block -> blk_mq_quiesce_queue', 'only this device stops; its target and host keep running');
+    sim.op(
+      'block-io',
+      'lun',
+      d.id,
+      'scsi_device_eh_block -> blk_mq_quiesce_queue',
+      'only this device stops; its target and host keep running',
+    );
     sim.refresh(d);
-    rec.drainStep = sim.stepStart('drain', 'lun', d.id, 'scsi_device_eh_scmd_add', 'waits until sdev->eh.failed == scsi_device_busy(): every command of the device has completed or failed');
+    rec.drainStep = sim.stepStart(
+      'drain',
+      'lun',
+      d.id,
+      'scsi_device_eh_scmd_add',
+      'waits until sdev->eh.failed == scsi_device_busy(): every command of the device has completed or failed',
+    );
     return rec;
   },
 
   addErrorCmd(sim, rec, cmd, why) {
     rec.cmds.push(cmd);
-    sim.op('add-error-cmd', 'lun', cmd.dev.id, 'scsi_device_eh_scmd_add', `${why}; parked on the device (${rec.cmds.length} of ${cmd.dev.busy} busy)`);
+    sim.op(
+      'add-error-cmd',
+      'lun',
+      cmd.dev.id,
+      'scsi_device_eh_scmd_add',
+      `${why}; parked on the device (${rec.cmds.length} of ${cmd.dev.busy} busy)`,
+    );
     sim.refresh(cmd.dev);
     this.wakeUp(sim, rec);
   },
@@ -36,7 +54,13 @@ export const lunPolicy: Policy = {
     if (rec.phase !== 'waiting' || rec.cmds.length === 0 || rec.cmds.length !== d.busy) return;
     rec.phase = 'running';
     sim.stepEnd(rec.drainStep, 'drain', 'lun', d.id, 'scsi_device_eh_scmd_add', 'done');
-    sim.op('wake-up', 'lun', d.id, 'scsi_device_eh_wakeup -> queue_work(scsi_eh_scope)', `sdev->eh.failed ${rec.cmds.length} == busy ${d.busy}`);
+    sim.op(
+      'wake-up',
+      'lun',
+      d.id,
+      'scsi_device_eh_wakeup -> queue_work(scsi_eh_scope)',
+      `sdev->eh.failed ${rec.cmds.length} == busy ${d.busy}`,
+    );
     sim.spawn(lunLadder(sim, d, rec));
   },
 };
@@ -46,14 +70,26 @@ function* lunLadder(sim: Sim, d: Dev, rec: Recovery): Ladder {
   const h = d.host;
   // Host recovery pending, eh_deadline past, or the target recovering: hand over at once
   const giveUp = (): string | null =>
-    h.state === 'recovery' ? 'host recovery pending' : sim.pastDeadline(h) ? 'past eh_deadline' : d.tgt.rec ? 'its target is recovering' : null;
+    h.state === 'recovery'
+      ? 'host recovery pending'
+      : sim.pastDeadline(h)
+        ? 'past eh_deadline'
+        : d.tgt.rec
+          ? 'its target is recovering'
+          : null;
 
   if (giveUp() === null && (yield* sim.takeSlot(h, rec))) {
     // patch 21: scsi_eh_abort_timed_out(), inside the slot
     yield* abortInLadder(sim, rec, [d]);
     // get sense and START UNIT pass (no modelled fault asks for them)
     if (rec.cmds.length && giveUp() === null) {
-      const ok = yield* sim.tmf('lun-reset', 'lun', d.id, 'scsi_eh_sdev_reset -> eh_device_reset_handler', () => lunResetOk(sim, d));
+      const ok = yield* sim.tmf(
+        'lun-reset',
+        'lun',
+        d.id,
+        'scsi_eh_sdev_reset -> eh_device_reset_handler',
+        () => lunResetOk(sim, d),
+      );
       rec.lunReset.add(d);
       if (ok) {
         sim.resetUA([d]);
@@ -71,7 +107,11 @@ function* lunLadder(sim: Sim, d: Dev, rec: Recovery): Ladder {
   }
 
   const why = giveUp() ?? 'the LUN ladder did not resolve every command';
-  const toTarget = d.scope === 'lun+target' && h.driver.handlers.targetReset && h.state !== 'recovery' && !sim.pastDeadline(h);
+  const toTarget =
+    d.scope === 'lun+target' &&
+    h.driver.handlers.targetReset &&
+    h.state !== 'recovery' &&
+    !sim.pastDeadline(h);
   sim.flushDone(rec);
   if (toTarget) {
     sim.escalate('lun', 'target', d.id, 'scsi_device_eh_escalate -> scsi_target_eh_scmd_add', why);
@@ -94,4 +134,3 @@ function endLun(sim: Sim, d: Dev, rec: Recovery): void {
   sim.op('unblock-io', 'lun', d.id, 'scsi_device_eh_unblock -> blk_mq_unquiesce_queue');
   sim.refresh(d);
 }
-

@@ -12,7 +12,13 @@ export function* abortInLadder(sim: Sim, rec: Recovery, devs: Dev[]): Ladder {
   for (const d of devs) {
     for (const cmd of rec.cmds.filter((c) => c.dev === d && c.abortInLadder)) {
       cmd.abortInLadder = false;
-      const ok = yield* sim.tmf('abort', rec.scope, d.id, 'scsi_eh_abort_timed_out -> eh_abort_handler', () => !sim.fire(d.faults, 'abort-fails'));
+      const ok = yield* sim.tmf(
+        'abort',
+        rec.scope,
+        d.id,
+        'scsi_eh_abort_timed_out -> eh_abort_handler',
+        () => !sim.fire(d.faults, 'abort-fails'),
+      );
       if (ok) {
         rec.cmds.splice(rec.cmds.indexOf(cmd), 1);
         rec.done.push(cmd);
@@ -33,5 +39,6 @@ export function handToHost(sim: Sim, rec: Recovery, release: () => void): void {
   const first = cmds[0]!;
   const hrec = hostPolicy.start(sim, first.dev);
   release();
-  for (const c of cmds) hostPolicy.addErrorCmd(sim, hrec, c, `handed over by the ${rec.scope} ladder`);
+  for (const c of cmds)
+    hostPolicy.addErrorCmd(sim, hrec, c, `handed over by the ${rec.scope} ladder`);
 }

@@ -19,15 +19,33 @@ export const targetPolicy: Policy = {
     if (tgt.rec) return tgt.rec;
     const rec = newRecovery('target', tgt.id);
     tgt.rec = rec;
-    sim.op('block-io', 'target', tgt.id, 'scsi_target_eh_block -> blk_mq_quiesce_queue (each device)', `the ${tgt.devs.length} devices of the target stop; other targets keep running`);
+    sim.op(
+      'block-io',
+      'target',
+      tgt.id,
+      'scsi_target_eh_block -> blk_mq_quiesce_queue (each device)',
+      `the ${tgt.devs.length} devices of the target stop; other targets keep running`,
+    );
     sim.refreshAll(tgt.devs);
-    rec.drainStep = sim.stepStart('drain', 'target', tgt.id, 'scsi_target_eh_scmd_add', 'waits until the budget every device of the target holds is failed commands');
+    rec.drainStep = sim.stepStart(
+      'drain',
+      'target',
+      tgt.id,
+      'scsi_target_eh_scmd_add',
+      'waits until the budget every device of the target holds is failed commands',
+    );
     return rec;
   },
 
   addErrorCmd(sim, rec, cmd, why) {
     rec.cmds.push(cmd);
-    sim.op('add-error-cmd', 'target', cmd.dev.id, 'scsi_target_eh_scmd_add', `${why}; parked on the target`);
+    sim.op(
+      'add-error-cmd',
+      'target',
+      cmd.dev.id,
+      'scsi_target_eh_scmd_add',
+      `${why}; parked on the target`,
+    );
     sim.refresh(cmd.dev);
     this.wakeUp(sim, rec);
   },
@@ -40,7 +58,13 @@ export const targetPolicy: Policy = {
     if (busy !== rec.cmds.length) return;
     rec.phase = 'running';
     sim.stepEnd(rec.drainStep, 'drain', 'target', tgt.id, 'scsi_target_eh_scmd_add', 'done');
-    sim.op('wake-up', 'target', tgt.id, 'scsi_target_eh_wakeup -> queue_work(scsi_eh_scope)', `failed ${rec.cmds.length} == busy ${busy}`);
+    sim.op(
+      'wake-up',
+      'target',
+      tgt.id,
+      'scsi_target_eh_wakeup -> queue_work(scsi_eh_scope)',
+      `failed ${rec.cmds.length} == busy ${busy}`,
+    );
     sim.spawn(targetLadder(sim, tgt, rec));
   },
 };
@@ -49,7 +73,12 @@ export const targetPolicy: Policy = {
 function* targetLadder(sim: Sim, tgt: Tgt, rec: Recovery): Ladder {
   const h = tgt.host;
   const hw = h.driver.handlers;
-  const giveUp = (): string | null => (h.state === 'recovery' ? 'host recovery pending' : sim.pastDeadline(h) ? 'past eh_deadline' : null);
+  const giveUp = (): string | null =>
+    h.state === 'recovery'
+      ? 'host recovery pending'
+      : sim.pastDeadline(h)
+        ? 'past eh_deadline'
+        : null;
 
   if (giveUp() === null && (yield* sim.takeSlot(h, rec))) {
     yield* abortInLadder(sim, rec, sim.failingDevs(rec));
@@ -58,7 +87,13 @@ function* targetLadder(sim: Sim, tgt: Tgt, rec: Recovery): Ladder {
       for (const d of sim.failingDevs(rec)) {
         if (giveUp() !== null) break;
         if (rec.lunReset.has(d)) continue; // its own ladder has just sent one
-        const ok = yield* sim.tmf('lun-reset', 'target', d.id, 'scsi_eh_sdev_reset -> eh_device_reset_handler', () => lunResetOk(sim, d));
+        const ok = yield* sim.tmf(
+          'lun-reset',
+          'target',
+          d.id,
+          'scsi_eh_sdev_reset -> eh_device_reset_handler',
+          () => lunResetOk(sim, d),
+        );
         if (!ok) continue;
         sim.resetUA([d]);
         yield* testDevices(sim, rec, [d], 'scsi_eh_sdev_reset -> scsi_eh_tur', new Set());
@@ -66,10 +101,22 @@ function* targetLadder(sim: Sim, tgt: Tgt, rec: Recovery): Ladder {
     }
     // scsi_eh_starget_reset(): the driver's target reset, then a TUR of each failing device
     if (rec.cmds.length && hw.targetReset && giveUp() === null) {
-      const ok = yield* sim.tmf('target-reset', 'target', tgt.id, 'scsi_eh_starget_reset -> eh_target_reset_handler', () => !sim.fire(tgt.faults, 'target-reset-fails'));
+      const ok = yield* sim.tmf(
+        'target-reset',
+        'target',
+        tgt.id,
+        'scsi_eh_starget_reset -> eh_target_reset_handler',
+        () => !sim.fire(tgt.faults, 'target-reset-fails'),
+      );
       if (ok) {
         sim.resetUA(tgt.devs);
-        yield* testDevices(sim, rec, sim.failingDevs(rec), 'scsi_eh_starget_reset -> scsi_eh_tur', new Set());
+        yield* testDevices(
+          sim,
+          rec,
+          sim.failingDevs(rec),
+          'scsi_eh_starget_reset -> scsi_eh_tur',
+          new Set(),
+        );
       }
     }
   }
@@ -81,7 +128,13 @@ function* targetLadder(sim: Sim, tgt: Tgt, rec: Recovery): Ladder {
     return;
   }
   sim.flushDone(rec);
-  sim.escalate('target', 'host', tgt.id, 'scsi_eh_host_scmd_add', giveUp() ?? 'the target ladder did not resolve every command');
+  sim.escalate(
+    'target',
+    'host',
+    tgt.id,
+    'scsi_eh_host_scmd_add',
+    giveUp() ?? 'the target ladder did not resolve every command',
+  );
   handToHost(sim, rec, () => endTarget(sim, tgt, rec));
 }
 
@@ -89,6 +142,11 @@ function endTarget(sim: Sim, tgt: Tgt, rec: Recovery): void {
   sim.releaseSlot(tgt.host, rec);
   rec.ended = true;
   tgt.rec = null;
-  sim.op('unblock-io', 'target', tgt.id, 'scsi_target_eh_unblock -> blk_mq_unquiesce_queue (each device)');
+  sim.op(
+    'unblock-io',
+    'target',
+    tgt.id,
+    'scsi_target_eh_unblock -> blk_mq_unquiesce_queue (each device)',
+  );
   sim.refreshAll(tgt.devs);
 }
