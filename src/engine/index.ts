@@ -18,3 +18,11 @@ export {
 export { presets, coverLetterRows, hostLadder, demo } from './presets';
 export { DRIVER_NAMES, driverProfile, type DriverName, type DriverProfile } from './drivers';
 export { describeTransition, formatTimeline, formatMetrics } from './describe';
+export {
+  analyze,
+  ladderOf,
+  scopeRank,
+  type Analysis,
+  type StepRecord,
+  type Span,
+} from './analysis';

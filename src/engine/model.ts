@@ -21,6 +21,8 @@ export interface Cmd {
   tracked: boolean;
   /** pending completion or timer event, to cancel it */
   timer: number;
+  /** scmd->jiffies_at_alloc */
+  issuedAt: number;
 }
 
 export type RecoveryPhase = 'waiting' | 'running';
@@ -40,8 +42,9 @@ export interface Recovery {
   slot: boolean;
   /** Devices that got a LUN reset in this recovery (a target ladder skips them) */
   lunReset: Set<Dev>;
-  /** What the host handed over to */
   ended: boolean;
+  /** When the scope was blocked: a scoped ladder's eh_deadline counts from here */
+  startedAt: number;
 }
 
 export interface Fault {
@@ -84,6 +87,8 @@ export interface Dev {
   state: DeviceState;
   blockedBy: BlockScope | null;
   // metrics
+  /** requests the application issued */
+  created: number;
   completed: number;
   eio: number;
   missed: number;

@@ -227,15 +227,29 @@ export function demo(scope: Scope): Scenario {
 }
 
 export const drivers = {
+  'smartpqi-abort-is-lun-reset': {
+    version: 1,
+    name: 'smartpqi: the abort is a LUN reset',
+    description:
+      'pqi_eh_abort_handler queues a LUN reset and waits for the command: the abort always succeeds, and the LUN ladder ends there.',
+    duration: 30,
+    timings: { cmdTimeout: 5 },
+    hosts: [{ driver: 'smartpqi', targets: 2, lunsPerTarget: 2 }],
+    faults: [fault('timeout', 2), always('abort-fails', 0)],
+  },
   'smartpqi-lun-reset-fails': {
     version: 1,
     name: 'smartpqi: the LUN reset fails',
     description:
-      'smartpqi has only a LUN reset: after it fails, host recovery has nothing left to try and offlines the disk.',
+      "The abort waits for the command with no timeout; when the LUN reset fails, it waits for ever, holding the LUN and the host's only TMF slot.",
     duration: 60,
     timings: { cmdTimeout: 5 },
     hosts: [{ driver: 'smartpqi', targets: 2, lunsPerTarget: 2 }],
-    faults: [fault('timeout', 2), always('abort-fails', 0), always('lun-reset-fails', 0)],
+    faults: [
+      fault('timeout', 2),
+      always('lun-reset-fails', 0),
+      { lun: '0:0:1:0', kind: 'timeout', at: 10 },
+    ],
   },
   'megaraid-no-lun-reset': {
     version: 1,

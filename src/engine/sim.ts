@@ -108,6 +108,7 @@ export class Sim {
   private out: Transition[] = [];
   private batch: Transition[] = [];
   private opts: SimOptions;
+  private detail: boolean;
   events = 0;
   escalations = 0;
   steps = 0;
@@ -120,6 +121,7 @@ export class Sim {
   constructor(scenario: Scenario, opts: SimOptions = {}) {
     this.scenario = validateScenario(scenario);
     this.opts = opts;
+    this.detail = opts.commandDetail ?? false;
     this.seed = opts.seed ?? scenario.seed ?? 1;
     this.rng = makePrng(this.seed);
     this.build();
@@ -135,6 +137,7 @@ export class Sim {
         ...KERNEL_TIMINGS,
         tmf: driver.tmf,
         ioLatency: driver.ioLatency,
+        ...(driver.cmdTimeout !== undefined ? { cmdTimeout: driver.cmdTimeout } : {}),
         ...sc.timings,
         ...hs.timings,
       };
@@ -204,6 +207,7 @@ export class Sim {
               rejectedOnce: false,
               state: 'running',
               blockedBy: null,
+              created: 0,
               completed: 0,
               eio: 0,
               missed: 0,
@@ -488,8 +492,10 @@ export class Sim {
         lost: false,
         tracked: false,
         timer: 0,
+        issuedAt: this.now,
       };
       d.outstanding++;
+      d.created++;
       d.queue.push(cmd);
       this.kick(d);
     } else d.missed++;
@@ -510,7 +516,7 @@ export class Sim {
     if (d.offline) {
       while (d.queue.length) {
         const cmd = d.queue.shift()!;
-        if (!d.rejectedOnce) {
+        if (!d.rejectedOnce || this.detail) {
           d.rejectedOnce = true;
           this.cmdEvent(
             cmd,
@@ -531,6 +537,7 @@ export class Sim {
     const h = d.host;
     d.busy++;
     h.busy++;
+    if (this.detail) this.cmdEvent(cmd, 'dispatched', 'scsi_queue_rq');
     const t = h.timings;
     if (this.fire(d.faults, 'timeout')) {
       cmd.lost = true;
@@ -670,12 +677,15 @@ export class Sim {
     const h = d.host;
     this.cmdEvent(cmd, 'timeout', 'scsi_timeout', `after ${h.timings.cmdTimeout} s`);
     if (h.ehDeadline !== null && h.lastReset === null) h.lastReset = this.now;
-    if (h.driver.resetTimerIn?.includes(d.scope)) {
+    const rt = h.driver.resetTimer;
+    const young =
+      rt?.untilAge === undefined || this.now - cmd.issuedAt <= rt.untilAge * h.timings.cmdTimeout;
+    if (rt && rt.scopes.includes(d.scope) && young) {
       // the driver's eh_timed_out returned SCSI_EH_RESET_TIMER
       this.cmdEvent(
         cmd,
         'reset-timer',
-        `${h.driver.name} eh_timed_out`,
+        rt.fn,
         'SCSI_EH_RESET_TIMER: the timer is re-armed, nothing else happens',
       );
       cmd.timer = this.schedule(this.expiry(h.timings.cmdTimeout, h), {
@@ -736,13 +746,7 @@ export class Sim {
       cmd.didTimeOut = true;
       this.ehScmdAdd(cmd, 'past eh_deadline: no abort');
     } else {
-      const ok = yield* this.tmf(
-        'abort',
-        null,
-        d.id,
-        `${fn} -> eh_abort_handler`,
-        () => !this.fire(d.faults, 'abort-fails'),
-      );
+      const ok = yield* this.abort(null, d, fn);
       if (!ok) this.ehScmdAdd(cmd, 'cmd abort failed');
       else {
         cmd.didTimeOut = true;
@@ -864,6 +868,31 @@ export class Sim {
     return success;
   }
 
+  /**
+   * The driver's eh_abort_handler for a command of this device. smartpqi's queues a LUN
+   * reset and waits for the command without a timeout: a failing LUN reset hangs it.
+   */
+  *abort(scope: BlockScope | null, d: Dev, fn: string): Sub<boolean> {
+    const name = `${fn} -> eh_abort_handler`;
+    if (!d.host.driver.abortIsLunReset)
+      return yield* this.tmf('abort', scope, d.id, name, () => !this.fire(d.faults, 'abort-fails'));
+    const id = this.stepStart(
+      'abort',
+      scope,
+      d.id,
+      name,
+      'queues a LUN reset, waits for the command with no timeout',
+    );
+    if (d.host.timings.tmf > 0) yield d.host.timings.tmf;
+    if (this.fire(d.faults, 'lun-reset-fails')) {
+      // wait_for_completion(&wait): the command never completes, the handler never returns
+      yield { until: () => false, why: 'the aborted command, for ever' };
+    }
+    this.resetUA([d]);
+    this.stepEnd(id, 'abort', scope, d.id, name, 'success', 'the LUN reset completed the command');
+    return true;
+  }
+
   /** ssleep(settle) after a bus or host reset, unless the template sets skip_settle_delay. */
   *settle(scope: BlockScope, on: NodeId, seconds: number, fn: string): Sub<void> {
     const h = this.hosts[Number(on.split(':')[0])]!;
@@ -970,40 +999,30 @@ export class Sim {
 
   // ---- the host's bound on scoped ladders (max_scoped_eh_tmfs) ------------------------------
 
-  *takeSlot(h: Host, rec: Recovery): Sub<boolean> {
+  /**
+   * scsi_eh_scope_tmf_get(): wait_event until one of the host's max_scoped_eh_tmfs slots is
+   * free, uninterruptibly (FIFO here, to keep runs deterministic). The ladder checks whether
+   * to give up only once it holds the slot.
+   */
+  *takeSlot(h: Host, rec: Recovery): Sub<void> {
     h.slotQueue.push(rec);
     const free = (): boolean => h.slotQueue[0] === rec && h.slotsUsed < h.tmfBound;
-    let id = 0;
     if (!free()) {
-      id = this.stepStart(
+      const fn = 'scsi_eh_scope_tmf_get';
+      const id = this.stepStart(
         'tmf-slot',
         rec.scope,
         rec.on,
-        'scsi_eh_scoped_get_slot',
+        fn,
         `${h.slotsUsed} of ${h.tmfBound} slots busy`,
       );
-      yield { until: () => free() || h.state === 'recovery', why: 'a TMF slot' };
+      yield { until: free, why: 'a TMF slot' };
+      this.stepEnd(id, 'tmf-slot', rec.scope, rec.on, fn, 'done');
     }
-    h.slotQueue.splice(h.slotQueue.indexOf(rec), 1);
-    if (h.state === 'recovery' && !free()) {
-      if (id)
-        this.stepEnd(
-          id,
-          'tmf-slot',
-          rec.scope,
-          rec.on,
-          'scsi_eh_scoped_get_slot',
-          'failed',
-          'host recovery pending',
-        );
-      this.poke();
-      return false;
-    }
+    h.slotQueue.shift();
     h.slotsUsed++;
     rec.slot = true;
-    if (id) this.stepEnd(id, 'tmf-slot', rec.scope, rec.on, 'scsi_eh_scoped_get_slot', 'success');
     this.poke();
-    return true;
   }
 
   releaseSlot(h: Host, rec: Recovery): void {

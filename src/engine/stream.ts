@@ -42,6 +42,8 @@ export type StepResult = 'success' | 'failed' | 'ready' | 'not-ready' | 'done';
 export type Op = 'add-error-cmd' | 'wake-up' | 'block-io' | 'unblock-io';
 
 export type CmdEvent =
+  | 'dispatched' // scsi_queue_rq -> queuecommand (only with commandDetail)
+  | 'completed' // scsi_done, GOOD (only with commandDetail)
   | 'timeout' // scsi_timeout: the command's timer fired
   | 'reset-timer' // the driver's eh_timed_out re-armed the timer (SCSI_EH_RESET_TIMER)
   | 'abort-scheduled' // scsi_abort_command queued scmd_eh_abort_handler

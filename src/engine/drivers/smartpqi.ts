@@ -19,7 +19,9 @@ export const smartpqi: DriverProfile = {
   tmf: 0.05,
   tmfBound: 1,
   ioLatency: 0.0005,
+  abortIsLunReset: true,
   notes: [
+    'pqi_eh_abort_handler queues a LUN reset for the command and waits for the command with no timeout, then returns SUCCESS: an abort ends recovery, or, if the LUN reset fails, waits for ever.',
     'Only a LUN reset: when it fails, host recovery has no target, bus or host reset to try, and the device goes offline.',
   ],
 };

@@ -24,11 +24,19 @@ export interface DriverProfile {
   tmf: number;
   /** Service time of one command, seconds */
   ioLatency: number;
+  /** The command timeout the driver sets on its queues, overriding sd's (megaraid_sas: scmd_timeout). */
+  cmdTimeout?: number;
   /**
-   * The driver's eh_timed_out: 'reset-timer' re-arms the timer (SCSI_EH_RESET_TIMER) for
-   * devices in the scopes listed; the others get SCSI_EH_NOT_HANDLED.
+   * The driver's eh_timed_out: it re-arms the timer (SCSI_EH_RESET_TIMER) for devices in the
+   * scopes listed, and, with untilAge, only while the command is younger than that many
+   * command timeouts; otherwise SCSI_EH_NOT_HANDLED.
    */
-  resetTimerIn?: Scope[];
+  resetTimer?: { scopes: Scope[]; untilAge?: number; fn: string };
+  /**
+   * The abort handler queues a LUN reset and waits, with no timeout, for the command to
+   * complete; it always returns SUCCESS (smartpqi's pqi_eh_abort_handler).
+   */
+  abortIsLunReset?: boolean;
   /** A transport eh_strategy_handler (libsas) replaces scsi_unjam_host. */
   strategy?: 'libsas';
   /** skip_settle_delay in the host template */

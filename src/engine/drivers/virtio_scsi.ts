@@ -19,7 +19,7 @@ export const virtioScsi: DriverProfile = {
   tmfBound: 8,
   tmf: 0.01,
   ioLatency: 0.0002,
-  resetTimerIn: ['host'],
+  resetTimer: { scopes: ['host'], fn: 'virtscsi_eh_timed_out' },
   notes: [
     'In 6.12 virtscsi_eh_timed_out always resets the timer: a timeout never reaches error handling, the command waits for the device as long as it takes.',
     'With the series, a LUN in lun scope goes to error handling instead (abort, then LUN reset); host scope keeps the endless wait.',

@@ -15,7 +15,7 @@ export const hostPolicy: Policy = {
   start(sim, d) {
     const h = d.host;
     if (h.rec) return h.rec;
-    const rec: Recovery = newRecovery('host', h.id);
+    const rec: Recovery = newRecovery('host', h.id, sim.now);
     h.rec = rec;
     // block I/O: scsi_host_set_state(SHOST_RECOVERY); scsi_queue_rq refuses every device
     sim.op(
@@ -70,7 +70,7 @@ export const hostPolicy: Policy = {
   },
 };
 
-export function newRecovery(scope: Recovery['scope'], on: string): Recovery {
+export function newRecovery(scope: Recovery['scope'], on: string, now: number): Recovery {
   return {
     scope,
     on,
@@ -81,6 +81,7 @@ export function newRecovery(scope: Recovery['scope'], on: string): Recovery {
     slot: false,
     lunReset: new Set(),
     ended: false,
+    startedAt: now,
   };
 }
 

@@ -7,7 +7,7 @@
 import type { Dev, Recovery } from '../model';
 import type { Ladder, Sim } from '../sim';
 import { lunResetOk, newRecovery, testDevices } from './host';
-import { abortInLadder, handToHost } from './scoped';
+import { abortInLadder, handToHost, scopedPastDeadline } from './scoped';
 import { targetPolicy } from './target';
 import type { Policy } from './types';
 
@@ -16,7 +16,7 @@ export const lunPolicy: Policy = {
 
   start(sim, d) {
     if (d.rec) return d.rec;
-    const rec = newRecovery('lun', d.id);
+    const rec = newRecovery('lun', d.id, sim.now);
     d.rec = rec;
     sim.op(
       'block-io',
@@ -65,64 +65,68 @@ export const lunPolicy: Policy = {
   },
 };
 
-/** scsi_device_eh_work() -> scsi_device_eh_next_step() */
+/**
+ * scsi_device_eh_work() -> scsi_device_eh_recover(): take a TMF slot, then step by step
+ * (scsi_device_eh_next_step): nothing left -> recovered; give up -> escalate; else abort,
+ * get sense, START UNIT, LUN reset, escalate.
+ */
 function* lunLadder(sim: Sim, d: Dev, rec: Recovery): Ladder {
   const h = d.host;
-  // Host recovery pending, eh_deadline past, or the target recovering: hand over at once
+  // scsi_device_eh_give_up(), checked at every step boundary
   const giveUp = (): string | null =>
     h.state === 'recovery'
       ? 'host recovery pending'
-      : sim.pastDeadline(h)
-        ? 'past eh_deadline'
-        : d.tgt.rec
-          ? 'its target is recovering'
+      : d.tgt.rec
+        ? 'its target is recovering'
+        : scopedPastDeadline(sim, rec)
+          ? 'past eh_deadline'
           : null;
 
-  if (giveUp() === null && (yield* sim.takeSlot(h, rec))) {
-    // patch 21: scsi_eh_abort_timed_out(), inside the slot
-    yield* abortInLadder(sim, rec, [d]);
-    // get sense and START UNIT pass (no modelled fault asks for them)
-    if (rec.cmds.length && giveUp() === null) {
-      const ok = yield* sim.tmf(
-        'lun-reset',
-        'lun',
-        d.id,
-        'scsi_eh_sdev_reset -> eh_device_reset_handler',
-        () => lunResetOk(sim, d),
-      );
-      rec.lunReset.add(d);
-      if (ok) {
-        sim.resetUA([d]);
-        yield* testDevices(sim, rec, [d], 'scsi_eh_sdev_reset -> scsi_eh_tur', new Set());
-      }
+  yield* sim.takeSlot(h, rec);
+  let why: string | null = null;
+  // patch 21: scsi_eh_abort_timed_out(), inside the slot
+  if (rec.cmds.length && (why = giveUp()) === null) yield* abortInLadder(sim, rec, [d]);
+  // get sense and START UNIT pass: no modelled fault asks for them
+  if (rec.cmds.length && (why = giveUp()) === null) {
+    const ok = yield* sim.tmf(
+      'lun-reset',
+      'lun',
+      d.id,
+      'scsi_eh_sdev_reset -> eh_device_reset_handler',
+      () => lunResetOk(sim, d),
+    );
+    rec.lunReset.add(d);
+    if (ok) {
+      sim.resetUA([d]);
+      yield* testDevices(sim, rec, [d], 'scsi_eh_sdev_reset -> scsi_eh_tur', new Set());
     }
   }
+  sim.releaseSlot(h, rec);
 
   if (rec.cmds.length === 0) {
-    // resolved: restart the queue first, then retry or finish (scsi_eh_flush_done_q)
+    // recovered: restart the queue first, then retry or finish (scsi_eh_flush_done_q)
     endLun(sim, d, rec);
     sim.flushDone(rec);
     sim.kick(d);
     return;
   }
 
-  const why = giveUp() ?? 'the LUN ladder did not resolve every command';
-  const toTarget =
-    d.scope === 'lun+target' &&
-    h.driver.handlers.targetReset &&
-    h.state !== 'recovery' &&
-    !sim.pastDeadline(h);
+  why ??= 'the LUN ladder did not resolve every command';
   sim.flushDone(rec);
-  if (toTarget) {
-    sim.escalate('lun', 'target', d.id, 'scsi_device_eh_escalate -> scsi_target_eh_scmd_add', why);
+  // scsi_device_eh_escalate() -> scsi_target_eh_join(): join a target recovery already
+  // running, or start one if the scope has target and no host recovery is pending
+  const start = d.scope === 'lun+target' && h.driver.handlers.targetReset && h.state !== 'recovery';
+  if (d.tgt.rec || start) {
+    sim.escalate('lun', 'target', d.id, 'scsi_device_eh_escalate -> scsi_target_eh_join', why);
     const trec = d.tgt.rec ?? targetPolicy.start(sim, d);
+    // SCSI_EH_LUN_RESET_SENT: the target ladder will not reset this LUN again
     if (rec.lunReset.has(d)) trec.lunReset.add(d);
     const cmds = rec.cmds;
     rec.cmds = [];
-    endLun(sim, d, rec);
     for (const c of cmds) targetPolicy.addErrorCmd(sim, trec, c, 'handed over by the LUN ladder');
+    endLun(sim, d, rec);
   } else {
-    sim.escalate('lun', 'host', d.id, 'scsi_eh_host_scmd_add', why);
+    sim.escalate('lun', 'host', d.id, 'scsi_device_eh_escalate -> scsi_eh_host_scmd_add', why);
     handToHost(sim, rec, () => endLun(sim, d, rec));
   }
 }

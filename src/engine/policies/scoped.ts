@@ -12,13 +12,7 @@ export function* abortInLadder(sim: Sim, rec: Recovery, devs: Dev[]): Ladder {
   for (const d of devs) {
     for (const cmd of rec.cmds.filter((c) => c.dev === d && c.abortInLadder)) {
       cmd.abortInLadder = false;
-      const ok = yield* sim.tmf(
-        'abort',
-        rec.scope,
-        d.id,
-        'scsi_eh_abort_timed_out -> eh_abort_handler',
-        () => !sim.fire(d.faults, 'abort-fails'),
-      );
+      const ok = yield* sim.abort(rec.scope, d, 'scsi_eh_abort_timed_out');
       if (ok) {
         rec.cmds.splice(rec.cmds.indexOf(cmd), 1);
         rec.done.push(cmd);
@@ -30,15 +24,20 @@ export function* abortInLadder(sim: Sim, rec: Recovery, devs: Dev[]): Ladder {
 
 /**
  * scsi_eh_host_scmd_add(): what a scoped ladder could not resolve goes to host recovery,
- * each command counting in host_failed as any failed command does. The host blocks first,
- * then the scope lets go, so no command slips through in between.
+ * each command counting in host_failed as any failed command does. The host blocks and
+ * takes the commands first, then the scope lets go, so no command slips through in between.
  */
 export function handToHost(sim: Sim, rec: Recovery, release: () => void): void {
   const cmds = rec.cmds;
   rec.cmds = [];
-  const first = cmds[0]!;
-  const hrec = hostPolicy.start(sim, first.dev);
-  release();
+  const hrec = hostPolicy.start(sim, cmds[0]!.dev);
   for (const c of cmds)
     hostPolicy.addErrorCmd(sim, hrec, c, `handed over by the ${rec.scope} ladder`);
+  release();
+}
+
+/** scsi_eh_scope_past_deadline(): eh_deadline counted from when the scope was blocked. */
+export function scopedPastDeadline(sim: Sim, rec: Recovery): boolean {
+  const h = sim.hostOf(rec);
+  return h.ehDeadline !== null && sim.now - rec.startedAt > h.ehDeadline;
 }

@@ -8,7 +8,7 @@
 import type { Recovery, Tgt } from '../model';
 import type { Ladder, Sim } from '../sim';
 import { lunResetOk, newRecovery, testDevices } from './host';
-import { abortInLadder, handToHost } from './scoped';
+import { abortInLadder, handToHost, scopedPastDeadline } from './scoped';
 import type { Policy } from './types';
 
 export const targetPolicy: Policy = {
@@ -17,7 +17,7 @@ export const targetPolicy: Policy = {
   start(sim, d) {
     const tgt = d.tgt;
     if (tgt.rec) return tgt.rec;
-    const rec = newRecovery('target', tgt.id);
+    const rec = newRecovery('target', tgt.id, sim.now);
     tgt.rec = rec;
     sim.op(
       'block-io',
@@ -69,57 +69,65 @@ export const targetPolicy: Policy = {
   },
 };
 
-/** scsi_target_eh_work() -> scsi_target_eh_next_step() */
+/**
+ * scsi_target_eh_work() -> scsi_target_eh_recover(): take a TMF slot, then step by step
+ * (scsi_target_eh_next_step): nothing left -> recovered; give up -> escalate; else abort,
+ * get sense, START UNIT, LUN reset of each failing device, target reset, escalate.
+ */
 function* targetLadder(sim: Sim, tgt: Tgt, rec: Recovery): Ladder {
   const h = tgt.host;
   const hw = h.driver.handlers;
   const giveUp = (): string | null =>
     h.state === 'recovery'
       ? 'host recovery pending'
-      : sim.pastDeadline(h)
+      : scopedPastDeadline(sim, rec)
         ? 'past eh_deadline'
         : null;
 
-  if (giveUp() === null && (yield* sim.takeSlot(h, rec))) {
+  yield* sim.takeSlot(h, rec);
+  let why: string | null = null;
+  // patch 21: only commands a lun+target device marked SCSI_EH_ABORT_SCOPED
+  if (rec.cmds.length && (why = giveUp()) === null)
     yield* abortInLadder(sim, rec, sim.failingDevs(rec));
-    // scsi_eh_sdev_reset() on each failing device
-    if (hw.deviceReset) {
-      for (const d of sim.failingDevs(rec)) {
-        if (giveUp() !== null) break;
-        if (rec.lunReset.has(d)) continue; // its own ladder has just sent one
-        const ok = yield* sim.tmf(
-          'lun-reset',
-          'target',
-          d.id,
-          'scsi_eh_sdev_reset -> eh_device_reset_handler',
-          () => lunResetOk(sim, d),
-        );
-        if (!ok) continue;
-        sim.resetUA([d]);
-        yield* testDevices(sim, rec, [d], 'scsi_eh_sdev_reset -> scsi_eh_tur', new Set());
-      }
-    }
-    // scsi_eh_starget_reset(): the driver's target reset, then a TUR of each failing device
-    if (rec.cmds.length && hw.targetReset && giveUp() === null) {
+  // scsi_eh_sdev_reset() on each failing device, one after another; skipped without a LUN
+  // reset handler, and for a device whose own ladder sent one (SCSI_EH_LUN_RESET_SENT)
+  if (rec.cmds.length && hw.deviceReset && (why = giveUp()) === null) {
+    for (const d of sim.failingDevs(rec)) {
+      if (rec.lunReset.has(d)) continue;
       const ok = yield* sim.tmf(
-        'target-reset',
+        'lun-reset',
         'target',
-        tgt.id,
-        'scsi_eh_starget_reset -> eh_target_reset_handler',
-        () => !sim.fire(tgt.faults, 'target-reset-fails'),
+        d.id,
+        'scsi_eh_sdev_reset -> eh_device_reset_handler',
+        () => lunResetOk(sim, d),
       );
-      if (ok) {
-        sim.resetUA(tgt.devs);
-        yield* testDevices(
-          sim,
-          rec,
-          sim.failingDevs(rec),
-          'scsi_eh_starget_reset -> scsi_eh_tur',
-          new Set(),
-        );
-      }
+      rec.lunReset.add(d);
+      if (!ok) continue;
+      sim.resetUA([d]);
+      yield* testDevices(sim, rec, [d], 'scsi_eh_sdev_reset -> scsi_eh_tur', new Set());
     }
   }
+  // scsi_eh_starget_reset(): the driver's target reset, then a TUR of each failing device
+  if (rec.cmds.length && hw.targetReset && (why = giveUp()) === null) {
+    const ok = yield* sim.tmf(
+      'target-reset',
+      'target',
+      tgt.id,
+      'scsi_eh_starget_reset -> eh_target_reset_handler',
+      () => !sim.fire(tgt.faults, 'target-reset-fails'),
+    );
+    if (ok) {
+      sim.resetUA(tgt.devs);
+      yield* testDevices(
+        sim,
+        rec,
+        sim.failingDevs(rec),
+        'scsi_eh_starget_reset -> scsi_eh_test_devices',
+        new Set(),
+      );
+    }
+  }
+  sim.releaseSlot(h, rec);
 
   if (rec.cmds.length === 0) {
     endTarget(sim, tgt, rec);
@@ -128,12 +136,13 @@ function* targetLadder(sim: Sim, tgt: Tgt, rec: Recovery): Ladder {
     return;
   }
   sim.flushDone(rec);
+  // scsi_target_eh_escalate(): the commands go to the host before the target unblocks
   sim.escalate(
     'target',
     'host',
     tgt.id,
-    'scsi_eh_host_scmd_add',
-    giveUp() ?? 'the target ladder did not resolve every command',
+    'scsi_target_eh_escalate -> scsi_eh_host_scmd_add',
+    why ?? 'the target ladder did not resolve every command',
   );
   handToHost(sim, rec, () => endTarget(sim, tgt, rec));
 }

@@ -1,0 +1,199 @@
+// Property tests over random topologies and fault storms, every driver and scope.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { analyze, scopeRank } from '../analysis';
+import { DRIVER_NAMES, driverProfile, type DriverName } from '../drivers';
+import type { FaultSpec, HostSpec, Scenario } from '../scenario';
+import { Sim } from '../sim';
+import {
+  FAULT_KINDS,
+  type BlockScope,
+  type DeviceState,
+  type HostState,
+  type NodeId,
+  type Transition,
+} from '../stream';
+
+const hostArb = fc
+  .record({
+    driver: fc.constantFrom(...DRIVER_NAMES),
+    scopePick: fc.nat(3),
+    channels: fc.integer({ min: 1, max: 2 }),
+    targets: fc.integer({ min: 1, max: 3 }),
+    lunsPerTarget: fc.integer({ min: 1, max: 4 }),
+    rate: fc.integer({ min: 0, max: 60 }),
+    queueDepth: fc.integer({ min: 1, max: 4 }),
+    tmfBound: fc.integer({ min: 1, max: 3 }),
+    ehDeadline: fc.option(fc.integer({ min: 0, max: 20 }), { nil: null }),
+  })
+  .map((h): HostSpec => {
+    const p = driverProfile(h.driver as DriverName);
+    return {
+      driver: h.driver,
+      scope: p.scopes[h.scopePick % p.scopes.length]!,
+      channels: h.channels,
+      targets: h.targets,
+      lunsPerTarget: h.lunsPerTarget,
+      tmfBound: h.tmfBound,
+      ehDeadline: h.ehDeadline,
+      workload: { rate: h.rate, queueDepth: h.queueDepth },
+    };
+  });
+
+const scenarioArb: fc.Arbitrary<Scenario> = fc
+  .record({
+    hosts: fc.array(hostArb, { minLength: 1, maxLength: 2 }),
+    faults: fc.array(
+      fc.record({
+        pick: fc.nat(),
+        kind: fc.constantFrom(...FAULT_KINDS),
+        at: fc.integer({ min: 0, max: 15 }),
+        count: fc.option(fc.integer({ min: 1, max: 3 }), { nil: undefined }),
+        duration: fc.option(fc.integer({ min: 1, max: 20 }), { nil: undefined }),
+      }),
+      { maxLength: 8 },
+    ),
+    cmdTimeout: fc.integer({ min: 1, max: 8 }),
+    tmf: fc.constantFrom(0, 0.1, 0.5, 1),
+    seed: fc.nat(1000),
+  })
+  .map((r) => {
+    const luns: string[] = [];
+    r.hosts.forEach((h, hi) => {
+      for (let c = 0; c < (h.channels ?? 1); c++)
+        for (let t = 0; t < h.targets; t++)
+          for (let l = 0; l < h.lunsPerTarget; l++) luns.push(`${hi}:${c}:${t}:${l}`);
+    });
+    const faults: FaultSpec[] = r.faults.map((f) => {
+      const spec: FaultSpec = { lun: luns[f.pick % luns.length]!, kind: f.kind, at: f.at };
+      if (f.count !== undefined) spec.count = f.count;
+      if (f.duration !== undefined) spec.duration = f.duration;
+      return spec;
+    });
+    return {
+      version: 1,
+      name: 'random',
+      seed: r.seed,
+      duration: 40,
+      timings: { cmdTimeout: r.cmdTimeout, tmf: r.tmf },
+      hosts: r.hosts,
+      faults,
+    };
+  });
+
+/** Replays the stream, checking what must hold at every dispatch; returns the violations. */
+function checkStream(sc: Scenario, trs: Transition[]): string[] {
+  const bad: string[] = [];
+  const dev = new Map<NodeId, DeviceState>();
+  const host = new Map<NodeId, HostState>();
+  const ended = new Set<number>();
+  const open = new Set<number>();
+  for (const tr of trs) {
+    if (tr.type === 'run-start') for (const l of tr.luns) dev.set(l, 'running');
+    else if (tr.type === 'device') dev.set(tr.on, tr.state);
+    else if (tr.type === 'host') host.set(tr.on, tr.state);
+    else if (tr.type === 'cmd') {
+      if (tr.event === 'dispatched') {
+        if (dev.get(tr.on) !== 'running')
+          bad.push(`t=${tr.t} cmd ${tr.cmd} dispatched to ${tr.on} while ${dev.get(tr.on)}`);
+        if (host.get(tr.on.split(':')[0]!) === 'recovery')
+          bad.push(`t=${tr.t} cmd ${tr.cmd} dispatched while host in recovery`);
+        if (ended.has(tr.cmd)) bad.push(`cmd ${tr.cmd} dispatched after it ended`);
+        open.add(tr.cmd);
+      } else if (
+        tr.event === 'completed' ||
+        tr.event === 'completed-after-retry' ||
+        tr.event === 'eio' ||
+        tr.event === 'medium-error' ||
+        tr.event === 'rejected-offline'
+      ) {
+        if (ended.has(tr.cmd)) bad.push(`cmd ${tr.cmd} ended twice`);
+        ended.add(tr.cmd);
+        open.delete(tr.cmd);
+      }
+    }
+  }
+  void sc;
+  return bad;
+}
+
+describe('engine properties', () => {
+  it('holds its invariants over random topologies and fault storms', () => {
+    fc.assert(
+      fc.property(scenarioArb, (sc) => {
+        const sim = new Sim(sc, { commandDetail: true });
+        const r = sim.run();
+        // no command dispatched to a blocked device or a host in recovery; none ends twice
+        expect(checkStream(sc, r.transitions)).toEqual([]);
+
+        // every command ends completed or failed, or is still queued or in flight
+        for (const d of sim.devs) {
+          expect(d.created, d.id).toBe(d.completed + d.eio + d.outstanding);
+          expect(d.outstanding, d.id).toBe(d.queue.length + d.busy);
+          expect(d.busy, d.id).toBeGreaterThanOrEqual(0);
+        }
+        for (const h of sim.hosts) expect(h.busy).toBe(h.devs.reduce((a, d) => a + d.busy, 0));
+
+        // counts add up: the per-tick I/O equals the totals
+        const done = new Map<NodeId, number>();
+        const failed = new Map<NodeId, number>();
+        for (const tr of r.transitions)
+          if (tr.type === 'io')
+            for (const l of tr.luns) {
+              done.set(l.on, (done.get(l.on) ?? 0) + l.done);
+              failed.set(l.on, (failed.get(l.on) ?? 0) + l.failed);
+            }
+        for (const l of r.metrics.luns) {
+          expect(done.get(l.on) ?? 0, l.on).toBe(l.completed);
+          expect(failed.get(l.on) ?? 0, l.on).toBe(l.eio);
+        }
+
+        // escalation only goes up
+        const a = analyze(r.transitions);
+        for (const e of a.escalations) expect(scopeRank(e.to)).toBeGreaterThan(scopeRank(e.from));
+
+        // every step that started ended, or the run ended inside it
+        for (const s of a.steps)
+          if (s.end === null) expect(s.start).toBeLessThanOrEqual(sc.duration);
+
+        // LUN scope blocks nothing outside its LUN, target scope nothing outside its target,
+        // until a fallback to host recovery
+        const failingLuns = new Set(sc.faults.map((f) => f.lun));
+        const failingTargets = new Set(
+          sc.faults.map((f) => f.lun.split(':').slice(0, 3).join(':')),
+        );
+        const hostRecovered = new Set<string>();
+        for (const tr of r.transitions) {
+          if (tr.type === 'host' && tr.state === 'recovery') hostRecovered.add(tr.on);
+          if (tr.type !== 'device' || tr.state === 'running' || tr.state === 'offline') continue;
+          const h = tr.on.split(':')[0]!;
+          if (hostRecovered.has(h)) continue;
+          const by = tr.blockedBy as BlockScope;
+          if (by === 'lun')
+            expect(failingLuns.has(tr.on), `${tr.on} blocked by lun at ${tr.t}`).toBe(true);
+          if (by === 'target')
+            expect(
+              failingTargets.has(tr.on.split(':').slice(0, 3).join(':')),
+              `${tr.on} blocked by target at ${tr.t}`,
+            ).toBe(true);
+          if (by === 'host') expect.unreachable('host block without host recovery');
+          const d = sim.devById.get(tr.on)!;
+          if (d.scope === 'lun') expect(by).toBe('lun');
+          if (d.scope === 'host') expect.unreachable(`${tr.on} in host scope blocked by ${by}`);
+        }
+      }),
+      { numRuns: 60, seed: 20261201 },
+    );
+  });
+
+  it('is a pure function of scenario and seed', () => {
+    fc.assert(
+      fc.property(scenarioArb, fc.nat(1000), (sc, seed) => {
+        const a = JSON.stringify(new Sim(sc, { seed }).run().transitions);
+        const b = JSON.stringify(new Sim(structuredClone(sc), { seed }).run().transitions);
+        expect(a).toBe(b);
+      }),
+      { numRuns: 25, seed: 7 },
+    );
+  });
+});
