@@ -31,7 +31,11 @@ export interface Workload {
 export interface Timings {
   /** sd's command timeout, SD_TIMEOUT (sysfs device/timeout) */
   cmdTimeout: number;
-  /** blk_add_timer rounds the timer up to a whole second (round_jiffies_up) */
+  /**
+   * blk_add_timer arms the queue's timer up to roundup_pow_of_two(HZ) jiffies (about 1 s)
+   * past the deadline, so a timeout fires 0 to 1 s late; the model rounds the expiry up to
+   * a multiple of this (0: exact)
+   */
   timerGranularity: number;
   /** scsi_abort_command queues the abort HZ/100 later */
   abortDelay: number;

@@ -556,7 +556,7 @@ export class Sim {
     this.schedule(this.now + t.ioLatency * (0.5 + this.rng.next()), { k: Ev.Complete, c: cmd, o });
   }
 
-  /** blk_add_timer: the deadline, rounded up to the timer's granularity (round_jiffies_up). */
+  /** blk_add_timer: the deadline, rounded up to the timer's granularity (0 to 1 s late in 6.12). */
   expiry(timeout: number, h: Host): number {
     const g = h.timings.timerGranularity;
     const at = this.now + timeout;
@@ -990,11 +990,11 @@ export class Sim {
     this.refresh(d);
   }
 
-  /** Devices that have commands in this recovery, in order. */
+  /** Devices that have commands in this recovery, in the host's device order (shost_for_each_device). */
   failingDevs(rec: Recovery): Dev[] {
-    const seen: Dev[] = [];
-    for (const c of rec.cmds) if (!seen.includes(c.dev)) seen.push(c.dev);
-    return seen;
+    const seen = new Set<Dev>();
+    for (const c of rec.cmds) seen.add(c.dev);
+    return [...seen].sort((x, y) => x.idx - y.idx);
   }
 
   // ---- the host's bound on scoped ladders (max_scoped_eh_tmfs) ------------------------------

@@ -137,11 +137,13 @@ function* unjamHost(sim: Sim, h: Host, rec: Recovery): Ladder {
     }
   }
 
-  // scsi_eh_target_reset(): one reset per target (by scmd_id) that has failed commands
+  // scsi_eh_target_reset(): one reset per target id (scmd_id; the channel is not looked at),
+  // in the order of the work queue, sent to the first command's target
   if (left() && hw.targetReset && !sim.pastDeadline(h)) {
     const check: Dev[] = [];
-    for (const tgt of uniq(sim.failingDevs(rec).map((d) => d.tgt))) {
+    for (const tid of uniq(rec.cmds.map((c) => c.dev.tgt.tid))) {
       if (sim.pastDeadline(h)) break;
+      const tgt = rec.cmds.find((c) => c.dev.tgt.tid === tid)!.dev.tgt;
       const ok = yield* sim.tmf(
         'target-reset',
         'host',
@@ -151,7 +153,7 @@ function* unjamHost(sim: Sim, h: Host, rec: Recovery): Ladder {
       );
       if (!ok) continue;
       sim.resetUA(tgt.devs);
-      check.push(...sim.failingDevs(rec).filter((d) => d.tgt === tgt));
+      check.push(...sim.failingDevs(rec).filter((d) => d.tgt.tid === tid));
     }
     if (!sim.pastDeadline(h))
       yield* testDevices(sim, rec, check, 'scsi_eh_target_reset -> scsi_eh_test_devices', counted);
@@ -200,7 +202,9 @@ function* unjamHost(sim: Sim, h: Host, rec: Recovery): Ladder {
         h.timings.hostSettle,
         'scsi_try_host_reset: HOST_RESET_SETTLE_TIME',
       );
-      sim.resetUA(h.devs);
+      // scsi_report_bus_reset() for the first command's channel only
+      const ch = rec.cmds[0]!.dev.channel;
+      sim.resetUA(h.devs.filter((d) => d.channel === ch));
       yield* testDevices(
         sim,
         rec,
