@@ -53,6 +53,11 @@ export interface Timings {
   ioLatency: number;
   /** Period of the per-LUN I/O counts in the stream */
   tick: number;
+  /**
+   * From the last failed command to the handler running: the RCU grace period before
+   * host_failed (or sdev->eh.failed) counts it, and the wake-up or queue_work hop
+   */
+  wakeDelay: number;
 }
 
 export const KERNEL_TIMINGS: Omit<Timings, 'tmf' | 'ioLatency'> = {
@@ -64,6 +69,7 @@ export const KERNEL_TIMINGS: Omit<Timings, 'tmf' | 'ioLatency'> = {
   hostSettle: 10,
   retries: 5,
   tick: 0.1,
+  wakeDelay: 0.004,
 };
 
 export interface LunOverride {
@@ -195,6 +201,7 @@ function checkWorkload(c: Checker, v: unknown, path: string): void {
 }
 
 const TIMING_KEYS: (keyof Timings)[] = [
+  'wakeDelay',
   'cmdTimeout',
   'timerGranularity',
   'abortDelay',

@@ -813,9 +813,11 @@ export class Sim {
 
   // ---- processes (the ladders) -------------------------------------------------------------
 
-  spawn(gen: Ladder): void {
+  /** Starts a process now, or after a delay (a work item, a woken thread). */
+  spawn(gen: Ladder, delay = 0): void {
     const p: Proc = { gen, waitFor: null };
-    this.resume(p);
+    if (delay > 0) this.schedule(this.now + delay, { k: Ev.Resume, p });
+    else this.resume(p);
   }
 
   private resume(p: Proc): void {

@@ -66,6 +66,7 @@ export const hostPolicy: Policy = {
     );
     sim.spawn(
       h.driver.strategy === 'libsas' ? libsasStrategy(sim, h, rec) : unjamHost(sim, h, rec),
+      h.timings.wakeDelay,
     );
   },
 };

@@ -61,7 +61,7 @@ export const lunPolicy: Policy = {
       'scsi_device_eh_wakeup -> queue_work(scsi_eh_scope)',
       `sdev->eh.failed ${rec.cmds.length} == busy ${d.busy}`,
     );
-    sim.spawn(lunLadder(sim, d, rec));
+    sim.spawn(lunLadder(sim, d, rec), d.host.timings.wakeDelay);
   },
 };
 

@@ -65,7 +65,7 @@ export const targetPolicy: Policy = {
       'scsi_target_eh_wakeup -> queue_work(scsi_eh_scope)',
       `failed ${rec.cmds.length} == busy ${busy}`,
     );
-    sim.spawn(targetLadder(sim, tgt, rec));
+    sim.spawn(targetLadder(sim, tgt, rec), tgt.host.timings.wakeDelay);
   },
 };
 
