@@ -1,37 +1,161 @@
-import { useEffect } from 'react';
-import { describeTransition, STREAM_VERSION } from './engine';
-import { DEMO_PRESET, startRun, useSim } from './store';
+import { useEffect, useMemo, useState } from 'react';
+import {
+  describeTransition,
+  driverProfile,
+  presets,
+  SCOPES,
+  STREAM_VERSION,
+  type Metrics,
+  type Scenario,
+  type Scope,
+  type Transition,
+} from './engine';
+import { simStore, startRun, useSim } from './store';
+
+const PRESET_NAMES = Object.keys(presets);
+
+/** The scopes every host of the scenario's drivers offers. */
+function offeredScopes(sc: Scenario): Scope[] {
+  return SCOPES.filter((s) => sc.hosts.every((h) => driverProfile(h.driver).scopes.includes(s)));
+}
+
+/** The preset with every device of every host in one scope (null: as the preset says). */
+function withScope(sc: Scenario, scope: Scope | null): Scenario {
+  if (scope === null) return sc;
+  return {
+    ...sc,
+    hosts: sc.hosts.map((h) => ({
+      ...h,
+      scope,
+      overrides: h.overrides?.map((o) => ({ ...o, scope })),
+    })),
+  };
+}
+
+function choose(name: string, scope: Scope | null): void {
+  const base = presets[name];
+  if (!base) return;
+  simStore.getState().setScenario(withScope(base, scope), name);
+  void startRun();
+}
+
+const pct = (x: number | null): string => (x === null ? '–' : `${(x * 100).toFixed(1)} %`);
+const sec = (x: number | null): string => (x === null ? '–' : `${x.toFixed(3)} s`);
+
+function MetricsPanel({ m }: { m: Metrics }) {
+  const rows: [string, string][] = [
+    ['recovery window', m.window ? `${sec(m.window[0])} → ${sec(m.window[1])}` : 'no fault'],
+    ['failing LUN recovered in', sec(m.recoveryTime)],
+    [
+      'healthy LUNs: availability mean / worst',
+      `${pct(m.healthyAvailabilityMean)} / ${pct(m.healthyAvailabilityWorst)}`,
+    ],
+    ['healthy LUNs: longest gap', sec(m.healthyLongestGap)],
+    ['I/O failed with EIO', String(m.eio)],
+    ['devices offlined', m.offlined.length ? m.offlined.join(', ') : 'none'],
+    ['escalations', String(m.escalations)],
+  ];
+  return (
+    <dl className="metrics" data-testid="metrics">
+      {rows.map(([k, v]) => (
+        <div key={k}>
+          <dt>{k}</dt>
+          <dd data-metric={k}>{v}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
 
 export function App() {
+  const presetName = useSim((s) => s.presetName);
   const scenario = useSim((s) => s.scenario);
   const status = useSim((s) => s.status);
   const error = useSim((s) => s.error);
   const transitions = useSim((s) => s.transitions);
+  const [showIo, setShowIo] = useState(false);
+  const [scope, setScope] = useState<Scope | null>(null);
 
   // One run as the page loads.
   useEffect(() => {
     void startRun();
   }, []);
 
+  const shown = useMemo<Transition[]>(
+    () => (showIo ? transitions : transitions.filter((t) => t.type !== 'io')),
+    [transitions, showIo],
+  );
+  const metrics = useMemo(() => {
+    for (let i = transitions.length - 1; i >= 0; i--) {
+      const t = transitions[i]!;
+      if (t.type === 'metrics') return t.metrics;
+    }
+    return null;
+  }, [transitions]);
+  const base = presets[presetName];
+  const scopes = base ? offeredScopes(base) : [];
+
   return (
     <div className="page" data-status={status}>
       <header>
         <h1>SCSI error recovery — visualizer</h1>
         <p className="preset">
-          Preset <code>{DEMO_PRESET}</code> ({scenario.name}), stream version{' '}
-          <code>{STREAM_VERSION}</code>
+          <strong>{scenario.name}</strong>
+          {scenario.description ? ` — ${scenario.description}` : ''}
+        </p>
+        <p className="preset" data-testid="hosts">
+          {scenario.hosts
+            .map(
+              (h, i) =>
+                `host ${i}: ${h.driver}, ${h.channels ?? 1} x ${h.targets} x ${h.lunsPerTarget} LUNs, ${h.scope ?? driverProfile(h.driver).defaultScope} scope`,
+            )
+            .join('; ')}
+          . Stream version <code>{STREAM_VERSION}</code>.
         </p>
       </header>
 
       <section className="controls" aria-label="Run">
+        <label>
+          Preset{' '}
+          <select
+            value={presetName}
+            onChange={(e) => {
+              setScope(null);
+              choose(e.target.value, null);
+            }}
+            data-testid="preset"
+          >
+            {PRESET_NAMES.map((n) => (
+              <option key={n} value={n}>
+                {n}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Scope{' '}
+          <select
+            value={scope ?? ''}
+            onChange={(e) => {
+              const next = e.target.value === '' ? null : (e.target.value as Scope);
+              setScope(next);
+              choose(presetName, next);
+            }}
+            data-testid="scope"
+          >
+            <option value="">as the preset says</option>
+            {scopes.map((s) => (
+              <option key={s} value={s}>
+                {s}
+              </option>
+            ))}
+          </select>
+        </label>
         <button type="button" onClick={() => void startRun()} disabled={status === 'running'}>
           Run
         </button>
         <span className="status">
           Status: <strong data-testid="status">{status}</strong>
-        </span>
-        <span className="count">
-          Transitions: <strong data-testid="transition-count">{transitions.length}</strong>
         </span>
       </section>
 
@@ -41,8 +165,21 @@ export function App() {
         </p>
       )}
 
+      {metrics && <MetricsPanel m={metrics} />}
+
+      <section className="list-head" aria-label="Transitions shown">
+        <span>
+          Transitions: <strong data-testid="transition-count">{shown.length}</strong> shown of{' '}
+          <span data-testid="transition-total">{transitions.length}</span>
+        </span>
+        <label>
+          <input type="checkbox" checked={showIo} onChange={(e) => setShowIo(e.target.checked)} />{' '}
+          show the per-tick I/O counts
+        </label>
+      </section>
+
       <ol className="transitions" aria-label="Transitions">
-        {transitions.map((tr, i) => (
+        {shown.map((tr, i) => (
           <li key={i} data-testid="transition" data-kind={tr.type}>
             {describeTransition(tr)}
           </li>

@@ -209,7 +209,8 @@ export const hostLadder = {
 export function demo(scope: Scope): Scenario {
   return {
     version: 1,
-    name: `kernel/ demonstration, 4 x 4, ${scope} scope`,
+    name:
+      scope === 'host' ? 'kernel/ demonstration, 4 x 4' : `kernel/ demonstration, 4 x 4 (${scope})`,
     description: "kernel/'s demo: one failing LUN on 4 targets x 4 LUNs, every TMF 2 s.",
     duration: 20,
     timings: { cmdTimeout: 2, tmf: 2 },

@@ -15,7 +15,7 @@ function demoScenario(): Scenario {
 }
 
 /** The page's one store. */
-export const simStore: SimStore = createSimStore(demoScenario());
+export const simStore: SimStore = createSimStore(demoScenario(), 1, DEMO_PRESET);
 
 export function useSim<T>(selector: (state: SimState) => T): T {
   return useStore(simStore, selector);

@@ -4,6 +4,8 @@ import type { Scenario, Transition } from '../engine';
 export type RunStatus = 'idle' | 'running' | 'done' | 'error';
 
 export interface SimState {
+  /** The preset the scenario came from */
+  presetName: string;
   scenario: Scenario;
   seed: number;
   /** Transitions received so far, in stream order. */
@@ -14,7 +16,7 @@ export interface SimState {
   /** Counts runs, so that batches of an abandoned run are dropped. */
   runId: number;
 
-  setScenario(scenario: Scenario): void;
+  setScenario(scenario: Scenario, presetName?: string): void;
   /** Clears the stream and marks a new run as running; returns its id. */
   begin(): number;
   append(runId: number, batch: readonly Transition[]): void;
@@ -24,8 +26,9 @@ export interface SimState {
 
 export type SimStore = ReturnType<typeof createSimStore>;
 
-export function createSimStore(scenario: Scenario, seed = 1) {
+export function createSimStore(scenario: Scenario, seed = 1, presetName = '') {
   return createStore<SimState>()((set, get) => ({
+    presetName,
     scenario,
     seed,
     transitions: [],
@@ -33,8 +36,15 @@ export function createSimStore(scenario: Scenario, seed = 1) {
     error: null,
     runId: 0,
 
-    setScenario(next) {
-      set({ scenario: next, transitions: [], status: 'idle', error: null, runId: get().runId + 1 });
+    setScenario(next, name) {
+      set({
+        scenario: next,
+        presetName: name ?? get().presetName,
+        transitions: [],
+        status: 'idle',
+        error: null,
+        runId: get().runId + 1,
+      });
     },
     begin() {
       const runId = get().runId + 1;
