@@ -3,10 +3,10 @@ import {
   describeTransition,
   driverProfile,
   presets,
-  SCOPES,
+  offeredScopes,
+  withScope,
   STREAM_VERSION,
   type Metrics,
-  type Scenario,
   type Scope,
   type Transition,
 } from './engine';
@@ -14,28 +14,10 @@ import { simStore, startRun, useSim } from './store';
 
 const PRESET_NAMES = Object.keys(presets);
 
-/** The scopes every host of the scenario's drivers offers. */
-function offeredScopes(sc: Scenario): Scope[] {
-  return SCOPES.filter((s) => sc.hosts.every((h) => driverProfile(h.driver).scopes.includes(s)));
-}
-
-/** The preset with every device of every host in one scope (null: as the preset says). */
-function withScope(sc: Scenario, scope: Scope | null): Scenario {
-  if (scope === null) return sc;
-  return {
-    ...sc,
-    hosts: sc.hosts.map((h) => ({
-      ...h,
-      scope,
-      overrides: h.overrides?.map((o) => ({ ...o, scope })),
-    })),
-  };
-}
-
 function choose(name: string, scope: Scope | null): void {
   const base = presets[name];
   if (!base) return;
-  simStore.getState().setScenario(withScope(base, scope), name);
+  simStore.getState().setScenario(scope ? withScope(base, scope) : base, name);
   void startRun();
 }
 

@@ -7,6 +7,7 @@ import type { Cmd, Dev, Fault, Host, Recovery, Tgt } from './model';
 import { computeMetrics } from './metrics';
 import { policyFor, type Policy } from './policies';
 import { makePrng, type Prng } from './prng';
+import { withScope } from './scopes';
 import {
   KERNEL_TIMINGS,
   validateScenario,
@@ -119,7 +120,7 @@ export class Sim {
   trackedOpen = 0;
 
   constructor(scenario: Scenario, opts: SimOptions = {}) {
-    this.scenario = validateScenario(scenario);
+    this.scenario = validateScenario(opts.policy ? withScope(scenario, opts.policy) : scenario);
     this.opts = opts;
     this.detail = opts.commandDetail ?? false;
     this.seed = opts.seed ?? scenario.seed ?? 1;
@@ -163,7 +164,7 @@ export class Sim {
         faults: [],
       };
       this.hosts.push(host);
-      const hostScope = this.opts.policy ?? hs.scope ?? driver.defaultScope;
+      const hostScope = hs.scope ?? driver.defaultScope;
       if (!driver.scopes.includes(hostScope))
         throw new Error(`${driver.name} offers ${driver.scopes.join(', ')}; not ${hostScope}`);
       const overrides = new Map((hs.overrides ?? []).map((o) => [o.lun, o]));
@@ -183,7 +184,7 @@ export class Sim {
           for (let l = 0; l < hs.lunsPerTarget; l++) {
             const ov = overrides.get(`${c}:${t}:${l}`);
             const workload: Workload = { ...DEFAULT_WORKLOAD, ...hs.workload, ...ov?.workload };
-            const scope = this.opts.policy ?? ov?.scope ?? hostScope;
+            const scope = ov?.scope ?? hostScope;
             const dev: Dev = {
               idx: this.devs.length,
               id: `${hi}:${c}:${t}:${l}`,
