@@ -45,18 +45,19 @@ const enum Ev {
   AbortWork,
 }
 
-interface Event {
-  t: number;
-  seq: number;
-  k: Ev;
-  // payload
-  d?: Dev;
-  c?: Cmd;
-  p?: Proc;
-  f?: Fault;
-  h?: Host;
-  /** for Complete: the outcome */
-  o?: number;
+/** One scheduled event; every field is always present, so the heap's loads stay monomorphic. */
+class Event {
+  constructor(
+    public t: number,
+    public seq: number,
+    public k: Ev,
+    public d: Dev | null,
+    public c: Cmd | null,
+    /** for Complete: the outcome */
+    public o: number,
+    /** a process, a fault or a host, by kind */
+    public x: Proc | Fault | Host | null,
+  ) {}
 }
 
 interface Proc {
@@ -253,18 +254,22 @@ export class Sim {
         dev.firstFault = Math.min(dev.firstFault, f.at);
         this.windowStart = Math.min(this.windowStart ?? Infinity, f.at);
       }
-      this.schedule(f.at, { k: Ev.FaultOn, f: fault, d: dev });
-      if (fault.until !== Infinity)
-        this.schedule(fault.until, { k: Ev.FaultOff, f: fault, d: dev });
+      this.schedule(f.at, Ev.FaultOn, dev, null, 0, fault);
+      if (fault.until !== Infinity) this.schedule(fault.until, Ev.FaultOff, dev, null, 0, fault);
     }
   }
 
   // ---- the event loop ----------------------------------------------------------------------
 
-  private schedule(t: number, e: Omit<Event, 't' | 'seq'> & Partial<Event>): Event {
-    const ev = e as Event;
-    ev.t = round6(t);
-    ev.seq = this.seq++;
+  private schedule(
+    t: number,
+    k: Ev,
+    d: Dev | null = null,
+    c: Cmd | null = null,
+    o = 0,
+    x: Proc | Fault | Host | null = null,
+  ): Event {
+    const ev = new Event(round6(t), this.seq++, k, d, c, o, x);
     this.heap.push(ev);
     return ev;
   }
@@ -281,11 +286,10 @@ export class Sim {
       luns: this.devs.map((d) => d.id),
     });
     for (const d of this.devs) {
-      if (d.interval !== Infinity)
-        this.schedule(this.rng.next() * d.interval, { k: Ev.Arrival, d });
+      if (d.interval !== Infinity) this.schedule(this.rng.next() * d.interval, Ev.Arrival, d);
     }
     const tick = this.hosts[0]?.timings.tick ?? 0.1;
-    this.schedule(tick, { k: Ev.Tick });
+    this.schedule(tick, Ev.Tick);
     for (;;) {
       const ev = this.heap.pop();
       if (!ev || ev.t > end) break;
@@ -313,21 +317,21 @@ export class Sim {
       case Ev.Arrival:
         return this.arrival(ev.d!);
       case Ev.Complete:
-        return this.complete(ev.c!, ev.o!);
+        return this.complete(ev.c!, ev.o);
       case Ev.Timeout:
         return this.timeout(ev.c!);
       case Ev.Resume:
-        return this.resume(ev.p!);
+        return this.resume(ev.x as Proc);
       case Ev.FaultOn:
-        return this.faultOn(ev.f!);
+        return this.faultOn(ev.x as Fault);
       case Ev.FaultOff:
-        return this.faultOff(ev.f!);
+        return this.faultOff(ev.x as Fault);
       case Ev.Tick:
         this.flushTick(tick);
-        this.schedule(this.now + tick, { k: Ev.Tick });
+        this.schedule(this.now + tick, Ev.Tick);
         return;
       case Ev.AbortWork:
-        return this.abortWork(ev.h!);
+        return this.abortWork(ev.x as Host);
     }
   }
 
@@ -501,7 +505,7 @@ export class Sim {
       this.kick(d);
     } else d.missed++;
     // fio's rate_iops paces the submissions; a little jitter keeps LUNs out of lockstep
-    this.schedule(this.now + d.interval * (0.95 + 0.1 * this.rng.next()), { k: Ev.Arrival, d });
+    this.schedule(this.now + d.interval * (0.95 + 0.1 * this.rng.next()), Ev.Arrival, d);
   }
 
   /** Why a device takes no command now (scsi_queue_rq's checks), or null. */
@@ -543,7 +547,7 @@ export class Sim {
     if (this.fire(d.faults, 'timeout')) {
       cmd.lost = true;
       this.track(cmd);
-      cmd.timer = this.schedule(this.expiry(t.cmdTimeout, h), { k: Ev.Timeout, c: cmd }).seq;
+      cmd.timer = this.schedule(this.expiry(t.cmdTimeout, h), Ev.Timeout, d, cmd).seq;
       return;
     }
     let o = OUT_OK;
@@ -554,7 +558,7 @@ export class Sim {
       d.pendingUA = false;
       o = OUT_UA;
     }
-    this.schedule(this.now + t.ioLatency * (0.5 + this.rng.next()), { k: Ev.Complete, c: cmd, o });
+    this.schedule(this.now + t.ioLatency * (0.5 + this.rng.next()), Ev.Complete, d, cmd, o);
   }
 
   /** blk_add_timer: the deadline, rounded up to the timer's granularity (0 to 1 s late in 6.12). */
@@ -689,10 +693,7 @@ export class Sim {
         rt.fn,
         'SCSI_EH_RESET_TIMER: the timer is re-armed, nothing else happens',
       );
-      cmd.timer = this.schedule(this.expiry(h.timings.cmdTimeout, h), {
-        k: Ev.Timeout,
-        c: cmd,
-      }).seq;
+      cmd.timer = this.schedule(this.expiry(h.timings.cmdTimeout, h), Ev.Timeout, d, cmd).seq;
       return;
     }
     this.abortCommand(cmd);
@@ -726,7 +727,7 @@ export class Sim {
     h.abortQueue.push(cmd);
     if (!h.abortRunning) {
       h.abortRunning = true;
-      this.schedule(this.now + h.timings.abortDelay, { k: Ev.AbortWork, h });
+      this.schedule(this.now + h.timings.abortDelay, Ev.AbortWork, null, null, 0, h);
     }
   }
 
@@ -817,7 +818,7 @@ export class Sim {
   /** Starts a process now, or after a delay (a work item, a woken thread). */
   spawn(gen: Ladder, delay = 0): void {
     const p: Proc = { gen, waitFor: null };
-    if (delay > 0) this.schedule(this.now + delay, { k: Ev.Resume, p });
+    if (delay > 0) this.schedule(this.now + delay, Ev.Resume, null, null, 0, p);
     else this.resume(p);
   }
 
@@ -827,7 +828,7 @@ export class Sim {
       if (r.done) return;
       const w = r.value;
       if (typeof w === 'number') {
-        this.schedule(this.now + w, { k: Ev.Resume, p });
+        this.schedule(this.now + w, Ev.Resume, null, null, 0, p);
         return;
       }
       if (w.until()) continue;
@@ -849,7 +850,7 @@ export class Sim {
       }
       return true;
     });
-    for (const p of ready) this.schedule(this.now, { k: Ev.Resume, p });
+    for (const p of ready) this.schedule(this.now, Ev.Resume, null, null, 0, p);
   }
 
   // ---- building blocks the ladders share -------------------------------------------------
