@@ -1,9 +1,12 @@
-// A binary min-heap of events ordered by (time, sequence): equal times keep insertion
-// order, so a run is deterministic.
+// A 4-ary min-heap of events ordered by (time, sequence): equal times keep insertion
+// order, so a run is deterministic. Four children per node halve the depth of a binary
+// heap; the engine's queue holds a few events per LUN.
 export interface HeapItem {
   t: number;
   seq: number;
 }
+
+const before = (a: HeapItem, b: HeapItem): boolean => a.t < b.t || (a.t === b.t && a.seq < b.seq);
 
 export class EventHeap<T extends HeapItem> {
   private a: T[] = [];
@@ -17,9 +20,9 @@ export class EventHeap<T extends HeapItem> {
     let i = a.length;
     a.push(x);
     while (i > 0) {
-      const p = (i - 1) >> 1;
+      const p = (i - 1) >> 2;
       const q = a[p]!;
-      if (q.t < x.t || (q.t === x.t && q.seq < x.seq)) break;
+      if (!before(x, q)) break;
       a[i] = q;
       i = p;
     }
@@ -34,18 +37,21 @@ export class EventHeap<T extends HeapItem> {
     const n = a.length;
     let i = 0;
     for (;;) {
-      let c = 2 * i + 1;
-      if (c >= n) break;
-      const r = c + 1;
-      if (r < n) {
-        const cr = a[r]!;
-        const cl = a[c]!;
-        if (cr.t < cl.t || (cr.t === cl.t && cr.seq < cl.seq)) c = r;
+      const c0 = 4 * i + 1;
+      if (c0 >= n) break;
+      let m = c0;
+      let mv = a[c0]!;
+      const end = c0 + 4 < n ? c0 + 4 : n;
+      for (let c = c0 + 1; c < end; c++) {
+        const v = a[c]!;
+        if (before(v, mv)) {
+          m = c;
+          mv = v;
+        }
       }
-      const y = a[c]!;
-      if (last.t < y.t || (last.t === y.t && last.seq < y.seq)) break;
-      a[i] = y;
-      i = c;
+      if (!before(mv, last)) break;
+      a[i] = mv;
+      i = m;
     }
     a[i] = last;
     return top;
