@@ -7,7 +7,21 @@
 import type { Dev, Host, Recovery } from '../model';
 import type { Ladder, Sim } from '../sim';
 import { libsasStrategy } from './libsas';
+import { openRecovery, parkCommand, wakeRecovery, type Names } from './recovery';
 import type { Policy } from './types';
+
+const NAMES: Names = {
+  block: [
+    'scsi_eh_scmd_add -> scsi_host_set_state(SHOST_RECOVERY)',
+    'scsi_host_in_recovery(): every device of the host stops taking commands',
+  ],
+  drain: [
+    'scsi_error_handler',
+    'sleeps until host_failed == scsi_host_busy(): every command in flight on the host has completed or failed',
+  ],
+  add: 'scsi_eh_scmd_add',
+  wake: 'scsi_eh_wakeup',
+};
 
 export const hostPolicy: Policy = {
   scope: 'host',
@@ -15,76 +29,35 @@ export const hostPolicy: Policy = {
   start(sim, d) {
     const h = d.host;
     if (h.rec) return h.rec;
-    const rec: Recovery = newRecovery('host', h.id, sim.now);
-    h.rec = rec;
-    // block I/O: scsi_host_set_state(SHOST_RECOVERY); scsi_queue_rq refuses every device
-    sim.op(
-      'block-io',
-      'host',
-      h.id,
-      'scsi_eh_scmd_add -> scsi_host_set_state(SHOST_RECOVERY)',
-      'scsi_host_in_recovery(): every device of the host stops taking commands',
-    );
-    sim.setHostState(h, 'recovery', 'scsi_eh_scmd_add');
-    rec.drainStep = sim.stepStart(
-      'drain',
-      'host',
-      h.id,
-      'scsi_error_handler',
-      'sleeps until host_failed == scsi_host_busy(): every command in flight on the host has completed or failed',
-    );
-    return rec;
+    return openRecovery(sim, 'host', h.id, NAMES, (rec) => {
+      h.rec = rec;
+      sim.setHostState(h, 'recovery', 'scsi_eh_scmd_add');
+    });
   },
 
   addErrorCmd(sim, rec, cmd, why) {
     const h = cmd.dev.host;
     if (h.ehDeadline !== null && h.lastReset === null) h.lastReset = sim.now;
-    rec.cmds.push(cmd);
     h.failed++;
-    sim.op(
-      'add-error-cmd',
-      'host',
-      cmd.dev.id,
-      'scsi_eh_scmd_add',
-      `${why}; host_failed ${h.failed}, busy ${h.busy}`,
-    );
-    sim.refresh(cmd.dev);
+    parkCommand(sim, rec, cmd, NAMES, `${why}; host_failed ${h.failed}, busy ${h.busy}`);
     this.wakeUp(sim, rec);
   },
 
   wakeUp(sim, rec) {
     const h = sim.hostOf(rec);
     if (rec.phase !== 'waiting' || h.failed === 0 || h.failed !== h.busy) return;
-    rec.phase = 'running';
-    sim.stepEnd(rec.drainStep, 'drain', 'host', h.id, 'scsi_error_handler', 'done');
-    sim.op(
-      'wake-up',
-      'host',
-      h.id,
-      'scsi_eh_wakeup',
+    const ladder =
+      h.driver.strategy === 'libsas' ? libsasStrategy(sim, h, rec) : unjamHost(sim, h, rec);
+    wakeRecovery(
+      sim,
+      rec,
+      NAMES,
       `host_failed ${h.failed} == scsi_host_busy ${h.busy}`,
-    );
-    sim.spawn(
-      h.driver.strategy === 'libsas' ? libsasStrategy(sim, h, rec) : unjamHost(sim, h, rec),
+      ladder,
       h.timings.wakeDelay,
     );
   },
 };
-
-export function newRecovery(scope: Recovery['scope'], on: string, now: number): Recovery {
-  return {
-    scope,
-    on,
-    phase: 'waiting',
-    cmds: [],
-    done: [],
-    drainStep: 0,
-    slot: false,
-    lunReset: new Set(),
-    ended: false,
-    startedAt: now,
-  };
-}
 
 /** The LUN reset handler's answer, with the faults and the driver's quirks. */
 export function lunResetOk(sim: Sim, d: Dev): boolean {

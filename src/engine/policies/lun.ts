@@ -6,62 +6,58 @@
 // or to the host.
 import type { Dev, Recovery } from '../model';
 import type { Ladder, Sim } from '../sim';
-import { lunResetOk, newRecovery, testDevices } from './host';
+import { lunResetOk, testDevices } from './host';
+import { openRecovery, parkCommand, wakeRecovery, type Names } from './recovery';
 import { abortInLadder, handToHost, scopedPastDeadline } from './scoped';
 import { targetPolicy } from './target';
 import type { Policy } from './types';
+
+const NAMES: Names = {
+  block: [
+    'scsi_device_eh_block -> blk_mq_quiesce_queue',
+    'only this device stops; its target and host keep running',
+  ],
+  drain: [
+    'scsi_device_eh_scmd_add',
+    'waits until sdev->eh.failed == scsi_device_busy(): every command of the device has completed or failed',
+  ],
+  add: 'scsi_device_eh_scmd_add',
+  wake: 'scsi_device_eh_wakeup -> queue_work(scsi_eh_scope)',
+};
 
 export const lunPolicy: Policy = {
   scope: 'lun',
 
   start(sim, d) {
     if (d.rec) return d.rec;
-    const rec = newRecovery('lun', d.id, sim.now);
-    d.rec = rec;
-    sim.op(
-      'block-io',
-      'lun',
-      d.id,
-      'scsi_device_eh_block -> blk_mq_quiesce_queue',
-      'only this device stops; its target and host keep running',
-    );
-    sim.refresh(d);
-    rec.drainStep = sim.stepStart(
-      'drain',
-      'lun',
-      d.id,
-      'scsi_device_eh_scmd_add',
-      'waits until sdev->eh.failed == scsi_device_busy(): every command of the device has completed or failed',
-    );
-    return rec;
+    return openRecovery(sim, 'lun', d.id, NAMES, (rec) => {
+      d.rec = rec;
+      sim.refresh(d);
+    });
   },
 
   addErrorCmd(sim, rec, cmd, why) {
-    rec.cmds.push(cmd);
-    sim.op(
-      'add-error-cmd',
-      'lun',
-      cmd.dev.id,
-      'scsi_device_eh_scmd_add',
-      `${why}; parked on the device (${rec.cmds.length} of ${cmd.dev.busy} busy)`,
+    parkCommand(
+      sim,
+      rec,
+      cmd,
+      NAMES,
+      `${why}; parked on the device (${rec.cmds.length + 1} of ${cmd.dev.busy} busy)`,
     );
-    sim.refresh(cmd.dev);
     this.wakeUp(sim, rec);
   },
 
   wakeUp(sim, rec) {
     const d = sim.devById.get(rec.on)!;
     if (rec.phase !== 'waiting' || rec.cmds.length === 0 || rec.cmds.length !== d.busy) return;
-    rec.phase = 'running';
-    sim.stepEnd(rec.drainStep, 'drain', 'lun', d.id, 'scsi_device_eh_scmd_add', 'done');
-    sim.op(
-      'wake-up',
-      'lun',
-      d.id,
-      'scsi_device_eh_wakeup -> queue_work(scsi_eh_scope)',
+    wakeRecovery(
+      sim,
+      rec,
+      NAMES,
       `sdev->eh.failed ${rec.cmds.length} == busy ${d.busy}`,
+      lunLadder(sim, d, rec),
+      d.host.timings.wakeDelay,
     );
-    sim.spawn(lunLadder(sim, d, rec), d.host.timings.wakeDelay);
   },
 };
 

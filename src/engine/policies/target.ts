@@ -7,9 +7,23 @@
 // each failing device. Resolved: every device restarts. Else: the host takes over.
 import type { Recovery, Tgt } from '../model';
 import type { Ladder, Sim } from '../sim';
-import { lunResetOk, newRecovery, testDevices } from './host';
+import { lunResetOk, testDevices } from './host';
+import { openRecovery, parkCommand, wakeRecovery, type Names } from './recovery';
 import { abortInLadder, handToHost, scopedPastDeadline } from './scoped';
 import type { Policy } from './types';
+
+const NAMES: Names = {
+  block: [
+    'scsi_target_eh_block -> blk_mq_quiesce_queue (each device)',
+    'every device of the target stops; other targets keep running',
+  ],
+  drain: [
+    'scsi_target_eh_scmd_add',
+    'waits until the budget every device of the target holds is failed commands',
+  ],
+  add: 'scsi_target_eh_scmd_add',
+  wake: 'scsi_target_eh_wakeup -> queue_work(scsi_eh_scope)',
+};
 
 export const targetPolicy: Policy = {
   scope: 'target',
@@ -17,36 +31,14 @@ export const targetPolicy: Policy = {
   start(sim, d) {
     const tgt = d.tgt;
     if (tgt.rec) return tgt.rec;
-    const rec = newRecovery('target', tgt.id, sim.now);
-    tgt.rec = rec;
-    sim.op(
-      'block-io',
-      'target',
-      tgt.id,
-      'scsi_target_eh_block -> blk_mq_quiesce_queue (each device)',
-      `the ${tgt.devs.length} devices of the target stop; other targets keep running`,
-    );
-    sim.refreshAll(tgt.devs);
-    rec.drainStep = sim.stepStart(
-      'drain',
-      'target',
-      tgt.id,
-      'scsi_target_eh_scmd_add',
-      'waits until the budget every device of the target holds is failed commands',
-    );
-    return rec;
+    return openRecovery(sim, 'target', tgt.id, NAMES, (rec) => {
+      tgt.rec = rec;
+      sim.refreshAll(tgt.devs);
+    });
   },
 
   addErrorCmd(sim, rec, cmd, why) {
-    rec.cmds.push(cmd);
-    sim.op(
-      'add-error-cmd',
-      'target',
-      cmd.dev.id,
-      'scsi_target_eh_scmd_add',
-      `${why}; parked on the target`,
-    );
-    sim.refresh(cmd.dev);
+    parkCommand(sim, rec, cmd, NAMES, `${why}; parked on the target`);
     this.wakeUp(sim, rec);
   },
 
@@ -56,16 +48,14 @@ export const targetPolicy: Policy = {
     let busy = 0;
     for (const d of tgt.devs) busy += d.busy;
     if (busy !== rec.cmds.length) return;
-    rec.phase = 'running';
-    sim.stepEnd(rec.drainStep, 'drain', 'target', tgt.id, 'scsi_target_eh_scmd_add', 'done');
-    sim.op(
-      'wake-up',
-      'target',
-      tgt.id,
-      'scsi_target_eh_wakeup -> queue_work(scsi_eh_scope)',
+    wakeRecovery(
+      sim,
+      rec,
+      NAMES,
       `failed ${rec.cmds.length} == busy ${busy}`,
+      targetLadder(sim, tgt, rec),
+      tgt.host.timings.wakeDelay,
     );
-    sim.spawn(targetLadder(sim, tgt, rec), tgt.host.timings.wakeDelay);
   },
 };
 
