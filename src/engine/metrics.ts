@@ -14,6 +14,7 @@ export function computeMetrics(sim: Sim): Metrics {
   if (ws !== null) window = [ws, closed ? sim.windowEnd! : sim.now];
   const len = window ? window[1] - window[0] : 0;
   const luns: LunMetrics[] = sim.devs.map((d) => {
+    if (closed && d.snapEpoch !== sim.windowEpoch) sim.snapshot(d);
     const done = closed ? d.snapDone : d.winDone;
     const gap = closed
       ? d.snapGap

@@ -15,12 +15,8 @@ export interface Cmd {
   abortInLadder: boolean;
   /** result carries DID_TIME_OUT (sd_eh_action counts only those) */
   didTimeOut: boolean;
-  /** A timeout fault swallowed it: the device will never answer */
-  lost: boolean;
   /** It hit a fault: the metrics follow it to its end */
   tracked: boolean;
-  /** pending completion or timer event, to cancel it */
-  timer: number;
   /** scmd->jiffies_at_alloc */
   issuedAt: number;
 }
@@ -100,6 +96,8 @@ export interface Dev {
   /** winDone and the longest gap as of the last resolved faulted command */
   snapDone: number;
   snapGap: number;
+  /** sim.windowEpoch when snapDone and snapGap were taken */
+  snapEpoch: number;
   firstFault: number;
   lastResolved: number;
   unresolved: number;

@@ -80,6 +80,8 @@ export interface SimOptions {
   batchSize?: number;
   /** Emit a transition for every command completion (heavy; off by default). */
   commandDetail?: boolean;
+  /** Keep the whole stream in the result (default true); a streaming caller may not need it. */
+  retain?: boolean;
 }
 
 export interface SimResult {
@@ -111,6 +113,7 @@ export class Sim {
   private batch: Transition[] = [];
   private opts: SimOptions;
   private detail: boolean;
+  private retain: boolean;
   events = 0;
   escalations = 0;
   steps = 0;
@@ -119,11 +122,14 @@ export class Sim {
   /** Last time a tracked command was resolved (window end candidate) */
   windowEnd: number | null = null;
   trackedOpen = 0;
+  /** Counts moves of windowEnd, for the lazy per-device snapshots */
+  windowEpoch = 0;
 
   constructor(scenario: Scenario, opts: SimOptions = {}) {
     this.scenario = validateScenario(opts.policy ? withScope(scenario, opts.policy) : scenario);
     this.opts = opts;
     this.detail = opts.commandDetail ?? false;
+    this.retain = opts.retain ?? true;
     this.seed = opts.seed ?? scenario.seed ?? 1;
     this.rng = makePrng(this.seed);
     this.build();
@@ -220,6 +226,7 @@ export class Sim {
               winGap: 0,
               snapDone: 0,
               snapGap: 0,
+              snapEpoch: 0,
               firstFault: Infinity,
               lastResolved: -Infinity,
               unresolved: 0,
@@ -338,7 +345,7 @@ export class Sim {
   // ---- the stream ---------------------------------------------------------------------------
 
   emit(tr: Transition): void {
-    this.out.push(tr);
+    if (this.retain) this.out.push(tr);
     if (this.opts.onBatch) {
       this.batch.push(tr);
       if (this.batch.length >= (this.opts.batchSize ?? 512)) this.flushBatch();
@@ -494,9 +501,7 @@ export class Sim {
         abortScheduled: false,
         abortInLadder: false,
         didTimeOut: false,
-        lost: false,
         tracked: false,
-        timer: 0,
         issuedAt: this.now,
       };
       d.outstanding++;
@@ -545,9 +550,8 @@ export class Sim {
     if (this.detail) this.cmdEvent(cmd, 'dispatched', 'scsi_queue_rq');
     const t = h.timings;
     if (this.fire(d.faults, 'timeout')) {
-      cmd.lost = true;
       this.track(cmd);
-      cmd.timer = this.schedule(this.expiry(t.cmdTimeout, h), Ev.Timeout, d, cmd).seq;
+      this.schedule(this.expiry(t.cmdTimeout, h), Ev.Timeout, d, cmd);
       return;
     }
     let o = OUT_OK;
@@ -638,6 +642,7 @@ export class Sim {
       d.tickDone++;
       const ws = this.windowStart;
       if (ws !== null && this.now >= ws) {
+        if (d.snapEpoch !== this.windowEpoch) this.snapshot(d);
         d.winDone++;
         const gap = this.now - Math.max(d.winLast, ws);
         if (gap > d.winGap) d.winGap = gap;
@@ -653,8 +658,20 @@ export class Sim {
       this.trackedOpen--;
       d.lastResolved = this.now;
       this.windowEnd = this.now;
-      snapshotWindow(this);
+      this.windowEpoch++;
     }
+  }
+
+  /**
+   * A device's window figures as of the current window end, taken lazily: the first time
+   * the device completes I/O after the end moved (or when the metrics are computed), its
+   * figures are still those of that moment.
+   */
+  snapshot(d: Dev): void {
+    d.snapEpoch = this.windowEpoch;
+    if (this.windowEnd === null) return;
+    d.snapDone = d.winDone;
+    d.snapGap = Math.max(d.winGap, this.windowEnd - Math.max(d.winLast, this.windowStart ?? 0));
   }
 
   /** scsi_finish_command with an error: the I/O fails (EIO). */
@@ -693,7 +710,7 @@ export class Sim {
         rt.fn,
         'SCSI_EH_RESET_TIMER: the timer is re-armed, nothing else happens',
       );
-      cmd.timer = this.schedule(this.expiry(h.timings.cmdTimeout, h), Ev.Timeout, d, cmd).seq;
+      this.schedule(this.expiry(h.timings.cmdTimeout, h), Ev.Timeout, d, cmd);
       return;
     }
     this.abortCommand(cmd);
@@ -1034,15 +1051,6 @@ export class Sim {
     rec.slot = false;
     h.slotsUsed--;
     this.poke();
-  }
-}
-
-/** Keeps the window figures as of the last resolved faulted command. */
-function snapshotWindow(sim: Sim): void {
-  for (const d of sim.devs) {
-    const gap = sim.now - Math.max(d.winLast, sim.windowStart ?? 0);
-    d.snapDone = d.winDone;
-    d.snapGap = Math.max(d.winGap, gap);
   }
 }
 

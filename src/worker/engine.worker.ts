@@ -16,7 +16,12 @@ const api: EngineWorkerApi = {
       count += batch.length;
       deliveries.push(Promise.resolve(onBatch(batch)));
     });
-    const result = simulate(scenario, { seed, onBatch: (batch) => batcher.push(batch) });
+    const result = simulate(scenario, {
+      seed,
+      onBatch: (batch) => batcher.push(batch),
+      // the page keeps the stream; the worker need not keep a second copy
+      retain: false,
+    });
     batcher.end();
     await Promise.all(deliveries);
     return { version: result.version, count, metrics: result.metrics };
