@@ -6,12 +6,21 @@
 // Prints a summary and writes docs/bench/bench.md and docs/bench/engine.csv.
 // `npm run bench` starts node with --expose-gc so heap figures are taken after a collection.
 import { execFileSync } from 'node:child_process';
+import TinyQueue from 'tinyqueue';
+import { Heap } from 'heap-js';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { Sim, simulate, type FaultSpec, type Scenario, type Scope } from '../src/engine';
+import {
+  Sim,
+  simulate,
+  type FaultSpec,
+  type Scenario,
+  type Scope,
+  type SimOptions,
+} from '../src/engine';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const OUT_DIR = path.join(ROOT, 'docs/bench');
@@ -343,6 +352,40 @@ async function main(): Promise<void> {
   const ratios = engine.map((_, i) => engineRate[i]! / bareRate[i]!);
   const first = engine[0]!;
 
+  // d. the event queue: the same storm with ours and with two from npm, interleaved
+  console.log(`d. the engine's event queue against tinyqueue and heap-js, ${REPEATS} runs each`);
+  const queues: { name: string; why: string; make?: SimOptions['queue'] }[] = [
+    { name: 'EventHeap (ours, 4-ary)', why: 'src/engine/heap.ts' },
+    {
+      name: 'tinyqueue 3',
+      why: 'binary heap, comparator',
+      make: (order) => new TinyQueue([], order),
+    },
+    { name: 'heap-js 2', why: 'binary heap, comparator', make: (order) => new Heap(order) },
+  ];
+  const queueRates = queues.map(() => [] as number[]);
+  for (let r = 0; r < REPEATS; r++)
+    for (const [i, q] of queues.entries()) {
+      await collect();
+      const t0 = performance.now();
+      const res = simulate(storm, {
+        seed: ENGINE_SEED,
+        retain: false,
+        ...(q.make ? { queue: q.make } : {}),
+      });
+      queueRates[i]!.push((res.events / (performance.now() - t0)) * 1000);
+    }
+  const ourQueue = median(queueRates[0]!);
+  const dHead = ['queue', 'what', 'median events/s', 'spread', 'against ours'];
+  const dRows = queues.map((q, i) => [
+    q.name,
+    q.why,
+    fmtM(median(queueRates[i]!)),
+    `${spread(queueRates[i]!).toFixed(1)}%`,
+    (median(queueRates[i]!) / ourQueue).toFixed(3),
+  ]);
+  for (const row of dRows) console.log(`  ${row.join('  ')}`);
+
   console.log(`c. scaling, ${SCALING_DURATION} s virtual each, ${REPEATS} runs (median)`);
   const scaling: { runs: ScaleRun[]; med: ScaleRun }[] = [];
   for (const shape of SCALING) {
@@ -416,6 +459,7 @@ async function main(): Promise<void> {
   );
   console.log(textTable(bHead, bRows));
   console.log(textTable(cHead, cRows));
+  console.log(textTable(dHead, dRows));
   console.log(`bench took ${totalS.toFixed(0)} s (checksum ${check.toFixed(0)})`);
 
   const md = `# Engine benchmark
@@ -479,6 +523,15 @@ takes before it runs (hosts, targets, devices, the queued faults) per LUN, fixed
 included (a small topology is built 4096/LUNs times over and the figure averaged, to rise
 above the collector's noise); *heap per LUN with result* is what stays after the run while
 the Sim and its stream are referenced, mostly the stream's per-tick I/O counts.
+
+## d. The engine's event queue
+
+${table(dHead, dRows)}
+
+The storm of a and b, run ${REPEATS} times with each queue, interleaved, without keeping the
+stream (\`retain: false\`): the engine's own 4-ary heap, and two well-kept binary heaps from
+npm given the same (time, sequence) order. The engine keeps its own queue while it is at
+least as fast; a queue from npm would replace it otherwise.
 `;
 
   const csvHead =

@@ -8,7 +8,16 @@ export interface HeapItem {
 
 const before = (a: HeapItem, b: HeapItem): boolean => a.t < b.t || (a.t === b.t && a.seq < b.seq);
 
-export class EventHeap<T extends HeapItem> {
+/** (time, sequence) order, for a queue from elsewhere. */
+export const byTimeThenSeq = (a: HeapItem, b: HeapItem): number => a.t - b.t || a.seq - b.seq;
+
+/** What the engine needs of its event queue (the bench measures others against ours). */
+export interface EventQueue<T> {
+  push(x: T): void;
+  pop(): T | undefined;
+}
+
+export class EventHeap<T extends HeapItem> implements EventQueue<T> {
   private a: T[] = [];
 
   get size(): number {

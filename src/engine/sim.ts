@@ -2,7 +2,7 @@
 // path (scsi_timeout, scsi_abort_command, scmd_eh_abort_handler), and the routing of a
 // failed command to the recovery that takes it. The ladders are in policies/.
 import { driverProfile } from './drivers';
-import { EventHeap } from './heap';
+import { byTimeThenSeq, EventHeap, type EventQueue, type HeapItem } from './heap';
 import type { Cmd, Dev, Fault, Host, Recovery, Tgt } from './model';
 import { computeMetrics } from './metrics';
 import { policyFor, type Policy } from './policies';
@@ -82,6 +82,8 @@ export interface SimOptions {
   commandDetail?: boolean;
   /** Keep the whole stream in the result (default true); a streaming caller may not need it. */
   retain?: boolean;
+  /** Another event queue, given the (time, sequence) order (the bench compares them). */
+  queue?: (order: (a: HeapItem, b: HeapItem) => number) => EventQueue<HeapItem>;
 }
 
 export interface SimResult {
@@ -104,7 +106,7 @@ export class Sim {
   readonly tgtById = new Map<NodeId, Tgt>();
   readonly rng: Prng;
   readonly seed: number;
-  private heap = new EventHeap<Event>();
+  private heap: EventQueue<Event>;
   private seq = 0;
   private cmdSeq = 0;
   private stepSeq = 0;
@@ -130,6 +132,9 @@ export class Sim {
     this.opts = opts;
     this.detail = opts.commandDetail ?? false;
     this.retain = opts.retain ?? true;
+    this.heap = opts.queue
+      ? (opts.queue(byTimeThenSeq) as EventQueue<Event>)
+      : new EventHeap<Event>();
     this.seed = opts.seed ?? scenario.seed ?? 1;
     this.rng = makePrng(this.seed);
     this.build();
