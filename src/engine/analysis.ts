@@ -119,9 +119,12 @@ function widerScope(a: BlockScope | null, b: BlockScope | null): BlockScope | nu
 
 export const scopeRank = (s: BlockScope): number => RANK[s];
 
-/** "scope:step:result" for each step that ended, the waits (drain, TMF slot) left out. */
+/** "scope:step:result" for each step that ended, the waits (drain, TMF slot) and the steps that found nothing to do left out. */
 export function ladderOf(a: Analysis): string[] {
   return a.steps
-    .filter((s) => s.step !== 'drain' && s.step !== 'tmf-slot' && s.result !== null)
+    .filter(
+      (s) =>
+        s.step !== 'drain' && s.step !== 'tmf-slot' && s.result !== null && s.result !== 'skipped',
+    )
     .map((s) => `${s.scope ?? '-'}:${s.step}:${s.result}`);
 }

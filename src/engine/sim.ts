@@ -919,6 +919,27 @@ export class Sim {
     return true;
   }
 
+  /**
+   * scsi_eh_get_sense() and the START UNIT step (scsi_eh_stu, scsi_eh_sdev_stu): they act
+   * only on a CHECK CONDITION without sense data and on NOT READY sense with allow_restart;
+   * no modelled fault gives either (timed-out commands are skipped as ABORT_SCHEDULED), so
+   * both find nothing to do.
+   */
+  senseAndStartUnit(scope: BlockScope, on: NodeId, prefix: string): void {
+    const steps: [StepKind, string, string][] = [
+      ['get-sense', 'scsi_eh_get_sense', 'no failed command lacks sense data'],
+      [
+        'start-unit',
+        prefix ? `${prefix} -> scsi_eh_sdev_stu` : 'scsi_eh_stu',
+        'no sense data asks for START UNIT',
+      ],
+    ];
+    for (const [step, fn, why] of steps) {
+      const id = this.stepStart(step, scope, on, fn);
+      this.stepEnd(id, step, scope, on, fn, 'skipped', why);
+    }
+  }
+
   /** ssleep(settle) after a bus or host reset, unless the template sets skip_settle_delay. */
   *settle(scope: BlockScope, on: NodeId, seconds: number, fn: string): Sub<void> {
     const h = this.hosts[Number(on.split(':')[0])]!;

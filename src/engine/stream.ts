@@ -32,7 +32,8 @@ export type StepKind =
   | 'offline' // scsi_eh_offline_sdevs
   | 'strategy'; // a transport's eh_strategy_handler (libsas) running the whole host
 
-export type StepResult = 'success' | 'failed' | 'ready' | 'not-ready' | 'done';
+/** skipped: the step ran and found nothing to do (the kernel traces get_sense that way). */
+export type StepResult = 'success' | 'failed' | 'ready' | 'not-ready' | 'done' | 'skipped';
 
 /**
  * The three operations the cover letter abstracts for scoped recovery, plus their

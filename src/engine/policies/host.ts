@@ -91,8 +91,7 @@ function* unjamHost(sim: Sim, h: Host, rec: Recovery): Ladder {
   const hw = h.driver.handlers;
   const counted = new Set<Dev>();
   const left = (): boolean => rec.cmds.length > 0;
-  // scsi_eh_get_sense() and scsi_eh_stu() act only on CHECK CONDITION without sense and on
-  // NOT READY with allow_restart; no modelled fault gives either, so both pass.
+  sim.senseAndStartUnit('host', h.id, '');
 
   // scsi_eh_bus_device_reset(): one LUN reset per device with failed commands, then its TUR
   if (left() && hw.deviceReset && !sim.pastDeadline(h)) {

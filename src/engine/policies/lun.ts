@@ -82,7 +82,8 @@ function* lunLadder(sim: Sim, d: Dev, rec: Recovery): Ladder {
   let why: string | null = null;
   // patch 21: scsi_eh_abort_timed_out(), inside the slot
   if (rec.cmds.length && (why = giveUp()) === null) yield* abortInLadder(sim, rec, [d]);
-  // get sense and START UNIT pass: no modelled fault asks for them
+  if (rec.cmds.length && (why = giveUp()) === null)
+    sim.senseAndStartUnit('lun', d.id, 'scsi_device_eh');
   if (rec.cmds.length && (why = giveUp()) === null) {
     const ok = yield* sim.tmf(
       'lun-reset',
