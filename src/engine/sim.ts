@@ -966,22 +966,27 @@ export class Sim {
       return false;
     }
     let detail: string | undefined;
-    if (d.expectingUA) {
-      d.expectingUA = false;
-      yield lat;
-      if (this.fire(d.faults, 'tur-fails')) {
-        this.stepEnd(
-          id,
-          'tur',
-          scope,
-          d.id,
-          fn,
-          'not-ready',
-          'UNIT ATTENTION (NEEDS_RETRY), then DID_ERROR: FAILED',
-        );
-        return false;
-      }
-      detail = 'UNIT ATTENTION 29/00 (NEEDS_RETRY), then GOOD';
+    if (d.pendingUA) {
+      // the reset's unit attention goes to this TUR (scsi_debug reports it after any
+      // injected error); expected, it means NEEDS_RETRY and one more TUR
+      d.pendingUA = false;
+      if (d.expectingUA) {
+        d.expectingUA = false;
+        yield lat;
+        if (this.fire(d.faults, 'tur-fails')) {
+          this.stepEnd(
+            id,
+            'tur',
+            scope,
+            d.id,
+            fn,
+            'not-ready',
+            'UNIT ATTENTION (NEEDS_RETRY), then DID_ERROR: FAILED',
+          );
+          return false;
+        }
+        detail = 'UNIT ATTENTION 29/xx (NEEDS_RETRY), then GOOD';
+      } else detail = 'UNIT ATTENTION 29/xx, not expected: SUCCESS';
     }
     this.stepEnd(id, 'tur', scope, d.id, fn, 'ready', detail);
     return true;
