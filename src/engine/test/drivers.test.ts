@@ -46,6 +46,16 @@ describe('driver profiles', () => {
       'target:tur:ready',
     ]);
     expect(r.metrics.eio).toBe(0);
+    // megasas_reset_timer re-arms the timer until the command is 2 timeouts old
+    const ev = r.transitions
+      .filter((t) => t.type === 'cmd')
+      .map((t) => (t.type === 'cmd' ? t.event : ''));
+    expect(ev.slice(0, 4)).toEqual(['timeout', 'reset-timer', 'timeout', 'abort-scheduled']);
+    // and by default the queue's timeout is scmd_timeout, 90 s: recovery starts after 180 s
+    const slow = simulate({ ...drivers['megaraid-no-lun-reset'], duration: 300, timings: {} });
+    const first = slow.transitions.find((t) => t.type === 'cmd' && t.event === 'abort-scheduled')!;
+    expect(first.t).toBeGreaterThan(180);
+    expect(first.t).toBeLessThan(184);
     // and host scope has no LUN reset to try either
     const host = analyze(
       simulate(drivers['megaraid-no-lun-reset'], { policy: 'host' }).transitions,
