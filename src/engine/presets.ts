@@ -22,29 +22,29 @@ function debugHost(scope: Scope, extra: Partial<HostSpec> = {}): HostSpec {
   };
 }
 
-// A cover-letter row: scsi_debug, 2 targets x 2 LUNs, fio-like 40 reads/s per LUN; at 2 s
-// the next READ on 0:0:0:0 gets no answer (timeout 5 s) and its abort fails; every TMF 0.5 s.
+// A cover-letter row, set up as kernel/guest/tests/07-09 and 16-25 set it up on scsi_debug
+// (2 targets x 4 LUNs, timeout 2 s on 0:0:0:0, whose next READ gets no answer; the abort
+// fails once; "lun" fails the next LUN reset, "target" every target reset (fail_reset=Y),
+// "tur" the next TEST UNIT READY), with 40 reads/s on every LUN and every TMF slowed to
+// 0.5 s (tmf_delay_ms=500) so that the blocking shows.
 function row(name: string, scope: Scope, description: string, faults: FaultSpec[]): Scenario {
   return {
     version: 1,
     name,
     description,
-    duration: 45,
-    timings: { cmdTimeout: 5, tmf: 0.5 },
-    hosts: [debugHost(scope)],
-    faults: [fault('timeout', 2), always('abort-fails', 0), ...faults],
+    duration: 20,
+    timings: { cmdTimeout: 2, tmf: 0.5 },
+    hosts: [debugHost(scope, { lunsPerTarget: 4 })],
+    faults: [fault('timeout', 2), fault('abort-fails', 0), ...faults],
   };
 }
 
 const lunOkTurOk: FaultSpec[] = [];
-const lunOkTurFails: FaultSpec[] = [fault('tur-fails', 0, { count: 1 })];
-const lunFails: FaultSpec[] = [always('lun-reset-fails', 0)];
-const lunFailsTgtOkTurFails: FaultSpec[] = [
-  always('lun-reset-fails', 0),
-  fault('tur-fails', 0, { count: 1 }),
-];
+const lunOkTurFails: FaultSpec[] = [fault('tur-fails', 0)];
+const lunFails: FaultSpec[] = [fault('lun-reset-fails', 0)];
+const lunFailsTgtOkTurFails: FaultSpec[] = [fault('lun-reset-fails', 0), fault('tur-fails', 0)];
 const lunFailsTgtFails: FaultSpec[] = [
-  always('lun-reset-fails', 0),
+  fault('lun-reset-fails', 0),
   always('target-reset-fails', 0),
 ];
 

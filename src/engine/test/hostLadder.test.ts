@@ -71,9 +71,9 @@ describe('Linux 6.12 host recovery', () => {
     expect(a.steps.filter((s) => s.step === 'tur').map((s) => s.on)).toEqual(['0:0:0:0']);
     // the target reset's unit attention: the failing LUN's TUR took it; its sibling on the
     // same target meets it with its next command (one retry); the other target's LUNs not
-    const uaRetries = result.transitions
-      .filter((t) => t.type === 'cmd' && t.event === 'retry' && t.fn === 'scsi_check_sense')
-      .map((t) => t.on);
+    const uaRetries = result.transitions.flatMap((t) =>
+      t.type === 'cmd' && t.event === 'retry' && t.fn === 'scsi_check_sense' ? [t.on] : [],
+    );
     expect(uaRetries).toEqual(['0:0:0:1']);
     expect(result.metrics.eio).toBe(0);
   });
