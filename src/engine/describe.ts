@@ -11,7 +11,7 @@ export function describeTransition(tr: Transition): string {
     case 'run-start':
       return `${head}run "${tr.scenario}", seed ${tr.seed}, ${tr.luns.length} LUNs, stream v${tr.version}`;
     case 'fault':
-      return `${head}fault ${tr.fault} ${tr.phase} at ${tr.on}`;
+      return `${head}fault ${tr.fault} on ${tr.on}: ${tr.phase === 'on' ? 'armed' : 'spent or over'}`;
     case 'cmd':
       return `${head}cmd #${tr.cmd} on ${tr.on}: ${tr.event} (${tr.fn})${tr.detail ? `: ${tr.detail}` : ''}`;
     case 'device':

@@ -925,12 +925,12 @@ export class Sim {
    * no modelled fault gives either (timed-out commands are skipped as ABORT_SCHEDULED), so
    * both find nothing to do.
    */
-  senseAndStartUnit(scope: BlockScope, on: NodeId, prefix: string): void {
+  senseAndStartUnit(scope: BlockScope, on: NodeId): void {
     const steps: [StepKind, string, string][] = [
       ['get-sense', 'scsi_eh_get_sense', 'no failed command lacks sense data'],
       [
         'start-unit',
-        prefix ? `${prefix} -> scsi_eh_sdev_stu` : 'scsi_eh_stu',
+        scope === 'host' ? 'scsi_eh_stu' : 'scsi_eh_sdev_stu',
         'no sense data asks for START UNIT',
       ],
     ];

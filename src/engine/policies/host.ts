@@ -91,7 +91,7 @@ function* unjamHost(sim: Sim, h: Host, rec: Recovery): Ladder {
   const hw = h.driver.handlers;
   const counted = new Set<Dev>();
   const left = (): boolean => rec.cmds.length > 0;
-  sim.senseAndStartUnit('host', h.id, '');
+  sim.senseAndStartUnit('host', h.id);
 
   // scsi_eh_bus_device_reset(): one LUN reset per device with failed commands, then its TUR
   if (left() && hw.deviceReset && !sim.pastDeadline(h)) {

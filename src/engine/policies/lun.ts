@@ -82,8 +82,7 @@ function* lunLadder(sim: Sim, d: Dev, rec: Recovery): Ladder {
   let why: string | null = null;
   // patch 21: scsi_eh_abort_timed_out(), inside the slot
   if (rec.cmds.length && (why = giveUp()) === null) yield* abortInLadder(sim, rec, [d]);
-  if (rec.cmds.length && (why = giveUp()) === null)
-    sim.senseAndStartUnit('lun', d.id, 'scsi_device_eh');
+  if (rec.cmds.length && (why = giveUp()) === null) sim.senseAndStartUnit('lun', d.id);
   if (rec.cmds.length && (why = giveUp()) === null) {
     const ok = yield* sim.tmf(
       'lun-reset',

@@ -79,8 +79,7 @@ function* targetLadder(sim: Sim, tgt: Tgt, rec: Recovery): Ladder {
   // patch 21: only commands a lun+target device marked SCSI_EH_ABORT_SCOPED
   if (rec.cmds.length && (why = giveUp()) === null)
     yield* abortInLadder(sim, rec, sim.failingDevs(rec));
-  if (rec.cmds.length && (why = giveUp()) === null)
-    sim.senseAndStartUnit('target', tgt.id, 'scsi_target_eh');
+  if (rec.cmds.length && (why = giveUp()) === null) sim.senseAndStartUnit('target', tgt.id);
   // scsi_eh_sdev_reset() on each failing device, one after another; skipped without a LUN
   // reset handler, and for a device whose own ladder sent one (SCSI_EH_LUN_RESET_SENT)
   if (rec.cmds.length && hw.deviceReset && (why = giveUp()) === null) {
