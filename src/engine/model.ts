@@ -50,6 +50,8 @@ export interface Fault {
   until: number;
   left: number;
   active: boolean;
+  /** a timeout that TEST UNIT READY meets too */
+  allCommands: boolean;
 }
 
 export interface Dev {

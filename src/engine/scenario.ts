@@ -105,6 +105,11 @@ export interface FaultSpec {
   count?: number;
   /** active for this long, seconds */
   duration?: number;
+  /**
+   * For a timeout: the device answers no command at all, TEST UNIT READY included
+   * (scsi_debug's rule with opcode 0xff); by default only reads and writes (0x28, 0x2a).
+   */
+  allCommands?: boolean;
 }
 
 export interface Scenario {
@@ -338,7 +343,11 @@ export function validateScenario(input: unknown): Scenario {
     input.faults.forEach((f: unknown, i: number) => {
       const p = `faults[${i}]`;
       if (!isObj(f)) return c.fail(p, 'must be an object');
-      c.unknownKeys(f, p, ['lun', 'kind', 'at', 'count', 'duration']);
+      c.unknownKeys(f, p, ['lun', 'kind', 'at', 'count', 'duration', 'allCommands']);
+      if (f.allCommands !== undefined && typeof f.allCommands !== 'boolean')
+        c.fail(`${p}.allCommands`, 'must be true or false');
+      if (f.allCommands !== undefined && f.kind !== 'timeout')
+        c.fail(`${p}.allCommands`, 'goes only with kind timeout');
       const id = typeof f.lun === 'string' ? parseLunId(f.lun) : null;
       if (!id) c.fail(`${p}.lun`, 'must be "H:C:T:L"');
       else {

@@ -252,6 +252,7 @@ export class Sim {
         until: f.duration !== undefined ? f.at + f.duration : Infinity,
         left: f.count ?? (f.duration !== undefined ? Infinity : 1),
         active: false,
+        allCommands: f.allCommands ?? false,
       };
       // A fault lives where the kernel looks for it: the target's reset on the target,
       // the bus and host resets on the host (scsi_debug: targetH:C:T/fail_reset).
@@ -959,6 +960,22 @@ export class Sim {
     if (d.offline) {
       this.stepEnd(id, 'tur', scope, d.id, fn, 'ready', 'device offline: nothing to test');
       return true;
+    }
+    if (d.faults.some((f) => f.kind === 'timeout' && f.allCommands && f.active)) {
+      // no answer within sdev->eh_timeout: scsi_send_eh_cmnd gives up and
+      // scsi_abort_eh_cmnd aborts the TUR (the nested ladder stops when the abort works)
+      yield d.host.timings.ehTimeout;
+      const aborted = yield* this.abort(scope, d, 'scsi_abort_eh_cmnd');
+      this.stepEnd(
+        id,
+        'tur',
+        scope,
+        d.id,
+        fn,
+        'not-ready',
+        `no answer in eh_timeout (${d.host.timings.ehTimeout} s)${aborted ? ', aborted' : ', the abort failed too'}: FAILED`,
+      );
+      return false;
     }
     yield lat;
     if (this.fire(d.faults, 'tur-fails')) {

@@ -141,6 +141,25 @@ describe('Linux 6.12 host recovery', () => {
     expect(result.metrics.offlined).toEqual(['0:0:0:0']);
   });
 
+  it('a device that answers nothing: every TUR waits out eh_timeout, then the device goes offline', () => {
+    const sc = structuredClone(hostLadder['host-lun-reset']);
+    sc.duration = 120;
+    sc.faults = [
+      { lun: '0:0:0:0', kind: 'timeout', at: 2, duration: 200, allCommands: true },
+      { lun: '0:0:0:0', kind: 'abort-fails', at: 0, duration: 200 },
+    ];
+    const r = simulate(sc);
+    const a = analyze(r.transitions);
+    const turs = a.steps.filter((s) => s.step === 'tur' && s.scope === 'host');
+    expect(turs.map((s) => s.result)).toEqual(['not-ready', 'not-ready', 'not-ready', 'not-ready']);
+    for (const t of turs) expect(t.end! - t.start).toBeGreaterThanOrEqual(10);
+    expect(r.metrics.offlined).toEqual(['0:0:0:0']);
+    // BDR, target, bus (+10 s), host (+10 s): four TURs of 10 s and their aborts, two settles
+    const blocked = expectWholeHostBlocked(a);
+    expect(blocked).toBeGreaterThanOrEqual(4 * 10 + 20 + 8 * TMF);
+    expect(blocked).toBeLessThan(4 * 10 + 20 + 8 * TMF + 0.2);
+  });
+
   it('(f) a medium error fails the read at once, with no recovery', () => {
     const { result, a } = run('host-medium-error');
     expect(a.steps).toHaveLength(0);

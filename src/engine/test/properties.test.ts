@@ -50,6 +50,7 @@ const scenarioArb: fc.Arbitrary<Scenario> = fc
         at: fc.integer({ min: 0, max: 15 }),
         count: fc.option(fc.integer({ min: 1, max: 3 }), { nil: undefined }),
         duration: fc.option(fc.integer({ min: 1, max: 20 }), { nil: undefined }),
+        all: fc.boolean(),
       }),
       { maxLength: 8 },
     ),
@@ -68,6 +69,7 @@ const scenarioArb: fc.Arbitrary<Scenario> = fc
       const spec: FaultSpec = { lun: luns[f.pick % luns.length]!, kind: f.kind, at: f.at };
       if (f.count !== undefined) spec.count = f.count;
       if (f.duration !== undefined) spec.duration = f.duration;
+      if (f.kind === 'timeout' && f.all) spec.allCommands = true;
       return spec;
     });
     return {
