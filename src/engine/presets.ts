@@ -227,6 +227,68 @@ export function demo(scope: Scope): Scenario {
   };
 }
 
+/** The cases of kernel/'s benchmark (guest/bench.sh): one failing LUN on 4 x 4, TMFs 2 s. */
+export type BenchCase = 'abort' | 'lun' | 'lun-target';
+
+export function benchCase(c: BenchCase, scope: Scope): Scenario {
+  // helpers.sh fault_arm: abort "3 -1" (once), lun_always "4 1" (every LUN reset),
+  // target fail_reset=Y (every target reset)
+  const faults: FaultSpec[] = [fault('timeout', 5), fault('abort-fails', 0)];
+  if (c !== 'abort') faults.push(always('lun-reset-fails', 0));
+  if (c === 'lun-target') faults.push(always('target-reset-fails', 0));
+  const what = {
+    abort: 'the abort fails',
+    lun: 'the abort and every LUN reset fail',
+    'lun-target': 'the abort, every LUN reset and every target reset fail',
+  }[c];
+  return {
+    version: 1,
+    name: `kernel/ benchmark: ${what} (${scope})`,
+    description: "kernel/'s benchmark case: one failing LUN on 4 targets x 4 LUNs, every TMF 2 s.",
+    duration: 60,
+    timings: { cmdTimeout: 2, tmf: 2 },
+    hosts: [
+      {
+        driver: 'scsi_debug',
+        scope,
+        targets: 4,
+        lunsPerTarget: 4,
+        workload: { rate: 40, queueDepth: 1, readFraction: 1 },
+      },
+    ],
+    faults,
+  };
+}
+
+/** kernel/'s benchmark, multi part: n LUNs (t:0 of targets 0..n-1) of 8 x 2 time out at once. */
+export function benchMulti(n: number, scope: Scope, tmfBound: number): Scenario {
+  const faults: FaultSpec[] = [];
+  for (let t = 0; t < n; t++) {
+    faults.push(
+      { lun: `0:0:${t}:0`, kind: 'timeout', at: 5 },
+      { lun: `0:0:${t}:0`, kind: 'abort-fails', at: 0 },
+    );
+  }
+  return {
+    version: 1,
+    name: `kernel/ benchmark: ${n} LUNs time out at once (${scope}, TMF bound ${tmfBound})`,
+    description: "kernel/'s benchmark, multi part: 8 targets x 2 LUNs, every TMF 2 s, aborts fail.",
+    duration: 90,
+    timings: { cmdTimeout: 2, tmf: 2 },
+    hosts: [
+      {
+        driver: 'scsi_debug',
+        scope,
+        tmfBound,
+        targets: 8,
+        lunsPerTarget: 2,
+        workload: { rate: 40, queueDepth: 1, readFraction: 1 },
+      },
+    ],
+    faults,
+  };
+}
+
 export const drivers = {
   'smartpqi-abort-is-lun-reset': {
     version: 1,
@@ -306,6 +368,11 @@ export const presets: Record<string, Scenario> = {
   'demo-target': demo('target'),
   'demo-lun': demo('lun'),
   'demo-lun-target': demo('lun+target'),
+  'bench-lun-fails-host': benchCase('lun', 'host'),
+  'bench-lun-fails-lun-target': benchCase('lun', 'lun+target'),
+  'multi-8-host': benchMulti(8, 'host', 1),
+  'multi-8-lun-bound-1': benchMulti(8, 'lun', 1),
+  'multi-8-lun-bound-4': benchMulti(8, 'lun', 4),
   ...coverLetterRows,
   ...hostLadder,
   ...drivers,
