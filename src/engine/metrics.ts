@@ -30,6 +30,7 @@ export function computeMetrics(sim: Sim): Metrics {
       availability: !d.failing && window && offered > 0 ? r6(Math.min(1, done / offered)) : null,
       longestGap: r6(gap),
       eio: d.eio,
+      missed: d.missed,
       recoveryTime: d.failing
         ? d.unresolved === 0 && d.lastResolved >= d.firstFault
           ? r6(d.lastResolved - d.firstFault)

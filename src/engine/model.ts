@@ -15,6 +15,8 @@ export interface Cmd {
   abortInLadder: boolean;
   /** result carries DID_TIME_OUT (sd_eh_action counts only those) */
   didTimeOut: boolean;
+  /** a READ (else a WRITE): only reads meet a medium error */
+  read: boolean;
   /** It hit a fault: the metrics follow it to its end */
   tracked: boolean;
   /** scmd->jiffies_at_alloc */
@@ -38,7 +40,6 @@ export interface Recovery {
   slot: boolean;
   /** Devices that got a LUN reset in this recovery (a target ladder skips them) */
   lunReset: Set<Dev>;
-  ended: boolean;
   /** When the scope was blocked: a scoped ladder's eh_deadline counts from here */
   startedAt: number;
 }
@@ -46,7 +47,6 @@ export interface Recovery {
 export interface Fault {
   kind: FaultKind;
   on: NodeId;
-  from: number;
   until: number;
   left: number;
   active: boolean;

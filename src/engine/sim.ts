@@ -248,7 +248,6 @@ export class Sim {
       const fault: Fault = {
         kind: f.kind,
         on: f.lun,
-        from: f.at,
         until: f.duration !== undefined ? f.at + f.duration : Infinity,
         left: f.count ?? (f.duration !== undefined ? Infinity : 1),
         active: false,
@@ -508,6 +507,7 @@ export class Sim {
         abortInLadder: false,
         didTimeOut: false,
         tracked: false,
+        read: w.readFraction >= 1 || this.rng.next() < w.readFraction,
         issuedAt: this.now,
       };
       d.outstanding++;
@@ -561,7 +561,7 @@ export class Sim {
       return;
     }
     let o = OUT_OK;
-    if (this.fire(d.faults, 'medium-error')) {
+    if (cmd.read && this.fire(d.faults, 'medium-error')) {
       o = OUT_MEDIUM;
       this.track(cmd);
     } else if (d.pendingUA) {

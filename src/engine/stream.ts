@@ -186,6 +186,8 @@ export interface LunMetrics {
   /** Longest time without a completion inside the window, seconds */
   longestGap: number;
   eio: number;
+  /** Arrivals the workload could not issue: queueDepth commands were already outstanding */
+  missed: number;
   /** From this LUN's first fault to the resolution of its last faulted command */
   recoveryTime: number | null;
   offline: boolean;

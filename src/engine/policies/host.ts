@@ -206,7 +206,6 @@ function* unjamHost(sim: Sim, h: Host, rec: Recovery): Ladder {
 export function restartHost(sim: Sim, h: Host, rec: Recovery): void {
   h.failed = 0;
   h.lastReset = null;
-  rec.ended = true;
   h.rec = null;
   sim.op(
     'unblock-io',

@@ -129,7 +129,6 @@ function* lunLadder(sim: Sim, d: Dev, rec: Recovery): Ladder {
 
 function endLun(sim: Sim, d: Dev, rec: Recovery): void {
   sim.releaseSlot(d.host, rec);
-  rec.ended = true;
   d.rec = null;
   sim.op('unblock-io', 'lun', d.id, 'scsi_device_eh_unblock -> blk_mq_unquiesce_queue');
   sim.refresh(d);

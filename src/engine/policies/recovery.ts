@@ -22,7 +22,6 @@ export function newRecovery(scope: BlockScope, on: string, now: number): Recover
     drainStep: 0,
     slot: false,
     lunReset: new Set(),
-    ended: false,
     startedAt: now,
   };
 }

@@ -140,7 +140,6 @@ function* targetLadder(sim: Sim, tgt: Tgt, rec: Recovery): Ladder {
 
 function endTarget(sim: Sim, tgt: Tgt, rec: Recovery): void {
   sim.releaseSlot(tgt.host, rec);
-  rec.ended = true;
   tgt.rec = null;
   sim.op(
     'unblock-io',

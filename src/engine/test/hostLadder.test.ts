@@ -171,6 +171,14 @@ describe('Linux 6.12 host recovery', () => {
     expect(ev).toEqual(['medium-error']);
   });
 
+  it('(f) only a read meets the medium error: with writes alone nothing fails', () => {
+    const sc = structuredClone(hostLadder['host-medium-error']);
+    sc.hosts[0]!.workload = { rate: 40, queueDepth: 1, readFraction: 0 };
+    expect(simulate(sc).metrics.eio).toBe(0);
+    sc.hosts[0]!.workload.readFraction = 0.5;
+    expect(simulate(sc).metrics.eio).toBe(1);
+  });
+
   it('waits for the commands in flight on every LUN before the ladder starts', () => {
     // slow I/O on the other LUNs: the drain lasts until their commands complete
     const sc = structuredClone(hostLadder['host-lun-reset']);
