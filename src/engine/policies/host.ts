@@ -199,11 +199,11 @@ function* unjamHost(sim: Sim, h: Host, rec: Recovery): Ladder {
   sim.resolved(rec, new Set(sim.failingDevs(rec)));
 
   sim.flushDone(rec);
-  restartHost(sim, h, rec);
+  restartHost(sim, h);
 }
 
 /** scsi_error_handler: host_failed = 0; scsi_restart_operations(): SHOST_RUNNING, run every queue. */
-export function restartHost(sim: Sim, h: Host, rec: Recovery): void {
+export function restartHost(sim: Sim, h: Host): void {
   h.failed = 0;
   h.lastReset = null;
   h.rec = null;

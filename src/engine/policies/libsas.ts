@@ -63,5 +63,5 @@ export function* libsasStrategy(sim: Sim, h: Host, rec: Recovery): Ladder {
   sim.resolved(rec, new Set(sim.failingDevs(rec)));
   sim.stepEnd(id, 'strategy', 'host', h.id, fn, 'done');
   sim.flushDone(rec, 'scsi_eh_flush_done_q');
-  restartHost(sim, h, rec);
+  restartHost(sim, h);
 }
