@@ -1,7 +1,6 @@
 /// <reference lib="webworker" />
 import * as Comlink from 'comlink';
-import { simulate, type Scenario, type Transition } from '../engine';
-import { createBatcher } from './batcher';
+import { simulate, type Scenario } from '../engine';
 import { BATCH_SIZE, type BatchCallback, type EngineWorkerApi, type RunSummary } from './protocol';
 
 const api: EngineWorkerApi = {
@@ -12,17 +11,17 @@ const api: EngineWorkerApi = {
     // holds the whole stream when `run` returns.
     const deliveries: Promise<unknown>[] = [];
     let count = 0;
-    const batcher = createBatcher<Transition>(BATCH_SIZE, (batch) => {
-      count += batch.length;
-      deliveries.push(Promise.resolve(onBatch(batch)));
-    });
     const result = simulate(scenario, {
       seed,
-      onBatch: (batch) => batcher.push(batch),
+      // the engine hands the stream over in batches of BATCH_SIZE, the last one shorter
+      batchSize: BATCH_SIZE,
+      onBatch: (batch) => {
+        count += batch.length;
+        deliveries.push(Promise.resolve(onBatch(batch)));
+      },
       // the page keeps the stream; the worker need not keep a second copy
       retain: false,
     });
-    batcher.end();
     await Promise.all(deliveries);
     return { version: result.version, count, metrics: result.metrics };
   },
