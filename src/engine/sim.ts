@@ -513,6 +513,7 @@ export class Sim {
       d.outstanding++;
       d.created++;
       d.queue.push(cmd);
+      if (this.detail) this.cmdEvent(cmd, 'queued', 'blk_mq_submit_bio');
       this.kick(d);
     } else d.missed++;
     // fio's rate_iops paces the submissions; a little jitter keeps LUNs out of lockstep
@@ -619,6 +620,7 @@ export class Sim {
     d.mediumTimeouts = 0; // sd_done
     if (cmd.retries > 0 || cmd.tracked)
       this.cmdEvent(cmd, 'completed-after-retry', 'scsi_finish_command');
+    else if (this.detail) this.cmdEvent(cmd, 'completed', 'scsi_done');
     this.resolve(cmd, true);
     this.afterRelease(d);
     this.kick(d);

@@ -43,6 +43,7 @@ export type StepResult = 'success' | 'failed' | 'ready' | 'not-ready' | 'done' |
 export type Op = 'add-error-cmd' | 'wake-up' | 'block-io' | 'unblock-io';
 
 export type CmdEvent =
+  | 'queued' // the application issued it; it waits in the block layer (only with commandDetail)
   | 'dispatched' // scsi_queue_rq -> queuecommand (only with commandDetail)
   | 'completed' // scsi_done, GOOD (only with commandDetail)
   | 'timeout' // scsi_timeout: the command's timer fired

@@ -84,18 +84,23 @@ const scenarioArb: fc.Arbitrary<Scenario> = fc
   });
 
 /** Replays the stream, checking what must hold at every dispatch; returns the violations. */
-function checkStream(sc: Scenario, trs: Transition[]): string[] {
+function checkStream(sc: Scenario, trs: Transition[], outstanding: number): string[] {
   const bad: string[] = [];
   const dev = new Map<NodeId, DeviceState>();
   const host = new Map<NodeId, HostState>();
   const ended = new Set<number>();
   const open = new Set<number>();
+  const issued = new Set<number>();
   for (const tr of trs) {
     if (tr.type === 'run-start') for (const l of tr.luns) dev.set(l, 'running');
     else if (tr.type === 'device') dev.set(tr.on, tr.state);
     else if (tr.type === 'host') host.set(tr.on, tr.state);
     else if (tr.type === 'cmd') {
-      if (tr.event === 'dispatched') {
+      if (tr.event === 'queued') {
+        if (issued.has(tr.cmd)) bad.push(`cmd ${tr.cmd} queued twice`);
+        issued.add(tr.cmd);
+      } else if (tr.event === 'dispatched') {
+        if (!issued.has(tr.cmd)) bad.push(`cmd ${tr.cmd} dispatched but never queued`);
         if (dev.get(tr.on) !== 'running')
           bad.push(`t=${tr.t} cmd ${tr.cmd} dispatched to ${tr.on} while ${dev.get(tr.on)}`);
         if (host.get(tr.on.split(':')[0]!) === 'recovery')
@@ -116,7 +121,13 @@ function checkStream(sc: Scenario, trs: Transition[]): string[] {
     }
   }
   void sc;
-  return bad;
+  // every command issued has ended, or is still outstanding (queued, in flight, in recovery)
+  const stillOut = [...issued].filter((c) => !ended.has(c)).length;
+  return bad.concat(
+    stillOut === outstanding
+      ? []
+      : [`${stillOut} commands never ended, ${outstanding} outstanding`],
+  );
 }
 
 describe('engine properties', () => {
@@ -126,7 +137,8 @@ describe('engine properties', () => {
         const sim = new Sim(sc, { commandDetail: true });
         const r = sim.run();
         // no command dispatched to a blocked device or a host in recovery; none ends twice
-        expect(checkStream(sc, r.transitions)).toEqual([]);
+        const outstanding = sim.devs.reduce((a, d) => a + d.outstanding, 0);
+        expect(checkStream(sc, r.transitions, outstanding)).toEqual([]);
 
         // every command ends completed or failed, or is still queued or in flight
         for (const d of sim.devs) {
