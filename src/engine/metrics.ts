@@ -27,7 +27,7 @@ export function computeMetrics(sim: Sim): Metrics {
       failing: d.failing,
       completed: d.completed,
       completedInWindow: done,
-      availability: !d.failing && window && offered > 0 ? r6(Math.min(1, done / offered)) : null,
+      availability: !d.failing && window && offered > 0 ? r6(done / offered) : null,
       longestGap: r6(gap),
       eio: d.eio,
       missed: d.missed,

@@ -69,6 +69,8 @@ export interface Dev {
   queue: Cmd[];
   /** Commands dispatched and not yet finished: scsi_device_busy */
   busy: number;
+  /** I/Os the application is behind its schedule, to submit as soon as it can */
+  behind: number;
   /** Requests the application has outstanding (queue + busy) */
   outstanding: number;
   rec: Recovery | null;

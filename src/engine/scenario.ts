@@ -25,6 +25,11 @@ export interface Workload {
   queueDepth: number;
   /** Share of reads, 0..1 */
   readFraction: number;
+  /**
+   * Behind its schedule (a stall), the application submits at once until it has caught up,
+   * as fio's rate_iops does; false: an arrival that finds queueDepth outstanding is lost.
+   */
+  catchUp: boolean;
 }
 
 /** Every timing is a parameter with the kernel's default (seconds). */
@@ -32,11 +37,12 @@ export interface Timings {
   /** sd's command timeout, SD_TIMEOUT (sysfs device/timeout) */
   cmdTimeout: number;
   /**
-   * blk_add_timer arms the queue's timer up to roundup_pow_of_two(HZ) jiffies (about 1 s)
-   * past the deadline, so a timeout fires 0 to 1 s late; the model rounds the expiry up to
-   * a multiple of this (0: exact)
+   * How late a command's timer fires after its deadline: the queue's one timer is armed
+   * for the earliest deadline it knows of (blk_mq_timeout_work), or up to a second later
+   * when it is armed afresh (blk_add_timer); 0 to 1 s in the kernel's runs, the model
+   * takes the middle
    */
-  timerGranularity: number;
+  timerSlack: number;
   /** scsi_abort_command queues the abort HZ/100 later */
   abortDelay: number;
   /** sdev->eh_timeout: how long an EH command (TUR, START UNIT) may take */
@@ -62,7 +68,7 @@ export interface Timings {
 
 export const KERNEL_TIMINGS: Omit<Timings, 'tmf' | 'ioLatency'> = {
   cmdTimeout: 30,
-  timerGranularity: 1,
+  timerSlack: 0.5,
   abortDelay: 0.01,
   ehTimeout: 10,
   busSettle: 10,
@@ -199,7 +205,9 @@ class Checker {
 function checkWorkload(c: Checker, v: unknown, path: string): void {
   if (v === undefined) return;
   if (!isObj(v)) return c.fail(path, 'must be an object');
-  c.unknownKeys(v, path, ['rate', 'queueDepth', 'readFraction']);
+  c.unknownKeys(v, path, ['rate', 'queueDepth', 'readFraction', 'catchUp']);
+  if (v.catchUp !== undefined && typeof v.catchUp !== 'boolean')
+    c.fail(`${path}.catchUp`, 'must be true or false');
   c.num(v, 'rate', path, { min: 0, max: LIMITS.rate, optional: true });
   c.num(v, 'queueDepth', path, { min: 1, max: LIMITS.queueDepth, int: true, optional: true });
   c.num(v, 'readFraction', path, { min: 0, max: 1, optional: true });
@@ -208,7 +216,7 @@ function checkWorkload(c: Checker, v: unknown, path: string): void {
 const TIMING_KEYS: (keyof Timings)[] = [
   'wakeDelay',
   'cmdTimeout',
-  'timerGranularity',
+  'timerSlack',
   'abortDelay',
   'ehTimeout',
   'busSettle',

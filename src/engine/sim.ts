@@ -69,7 +69,7 @@ const OUT_OK = 0;
 const OUT_MEDIUM = 1;
 const OUT_UA = 2;
 
-const DEFAULT_WORKLOAD: Workload = { rate: 40, queueDepth: 1, readFraction: 1 };
+const DEFAULT_WORKLOAD: Workload = { rate: 40, queueDepth: 1, readFraction: 1, catchUp: true };
 
 export interface SimOptions {
   seed?: number;
@@ -211,6 +211,7 @@ export class Sim {
               queue: [],
               busy: 0,
               outstanding: 0,
+              behind: 0,
               rec: null,
               expectingUA: false,
               pendingUA: false,
@@ -498,26 +499,32 @@ export class Sim {
 
   private arrival(d: Dev): void {
     const w = d.workload;
-    if (d.outstanding < w.queueDepth) {
-      const cmd: Cmd = {
-        id: ++this.cmdSeq,
-        dev: d,
-        retries: 0,
-        abortScheduled: false,
-        abortInLadder: false,
-        didTimeOut: false,
-        tracked: false,
-        read: w.readFraction >= 1 || this.rng.next() < w.readFraction,
-        issuedAt: this.now,
-      };
-      d.outstanding++;
-      d.created++;
-      d.queue.push(cmd);
-      if (this.detail) this.cmdEvent(cmd, 'queued', 'blk_mq_submit_bio');
-      this.kick(d);
-    } else d.missed++;
+    if (d.outstanding < w.queueDepth) this.issue(d);
+    else if (w.catchUp) d.behind++;
+    else d.missed++;
     // fio's rate_iops paces the submissions; a little jitter keeps LUNs out of lockstep
     this.schedule(this.now + d.interval * (0.95 + 0.1 * this.rng.next()), Ev.Arrival, d);
+  }
+
+  /** The application submits one request (blk_mq_submit_bio). */
+  private issue(d: Dev): void {
+    const w = d.workload;
+    const cmd: Cmd = {
+      id: ++this.cmdSeq,
+      dev: d,
+      retries: 0,
+      abortScheduled: false,
+      abortInLadder: false,
+      didTimeOut: false,
+      tracked: false,
+      read: w.readFraction >= 1 || this.rng.next() < w.readFraction,
+      issuedAt: this.now,
+    };
+    d.outstanding++;
+    d.created++;
+    d.queue.push(cmd);
+    if (this.detail) this.cmdEvent(cmd, 'queued', 'blk_mq_submit_bio');
+    this.kick(d);
   }
 
   /** Why a device takes no command now (scsi_queue_rq's checks), or null. */
@@ -572,11 +579,9 @@ export class Sim {
     this.schedule(this.now + t.ioLatency * (0.5 + this.rng.next()), Ev.Complete, d, cmd, o);
   }
 
-  /** blk_add_timer: the deadline, rounded up to the timer's granularity (0 to 1 s late in 6.12). */
+  /** blk_add_timer: the deadline, and the queue timer's lateness. */
   expiry(timeout: number, h: Host): number {
-    const g = h.timings.timerGranularity;
-    const at = this.now + timeout;
-    return g > 0 ? Math.ceil(round6(at / g)) * g : at;
+    return this.now + timeout + h.timings.timerSlack;
   }
 
   private track(cmd: Cmd): void {
@@ -624,6 +629,11 @@ export class Sim {
     this.resolve(cmd, true);
     this.afterRelease(d);
     this.kick(d);
+    // behind its schedule, fio submits the next I/O at once, until it has caught up
+    while (d.behind > 0 && d.outstanding < d.workload.queueDepth) {
+      d.behind--;
+      this.issue(d);
+    }
   }
 
   /** The command gives back its tag and budget (scsi_device_unbusy). */
