@@ -295,78 +295,83 @@ export function benchMulti(n: number, scope: Scope, tmfBound: number, stagger = 
   };
 }
 
+/** A driver's case: one host of 2 x 2 LUNs (or the shape given), the command timeout 5 s. */
+function driverCase(
+  name: string,
+  description: string,
+  host: HostSpec,
+  faults: FaultSpec[],
+  duration = 40,
+  timings: Scenario['timings'] | null = { cmdTimeout: 5 },
+): Scenario {
+  return {
+    version: 1,
+    name,
+    description,
+    duration,
+    ...(timings ? { timings } : {}),
+    hosts: [host],
+    faults,
+  };
+}
+
+const timeoutAbortFails = (): FaultSpec[] => [fault('timeout', 2), always('abort-fails', 0)];
+
 export const drivers = {
-  'smartpqi-abort-is-lun-reset': {
-    version: 1,
-    name: 'smartpqi: the abort is a LUN reset',
-    description:
-      'pqi_eh_abort_handler queues a LUN reset and waits for the command: the abort always succeeds, and the LUN ladder ends there.',
-    duration: 30,
-    timings: { cmdTimeout: 5 },
-    hosts: [{ driver: 'smartpqi', targets: 2, lunsPerTarget: 2 }],
-    faults: [fault('timeout', 2), always('abort-fails', 0)],
-  },
-  'smartpqi-lun-reset-fails': {
-    version: 1,
-    name: 'smartpqi: the LUN reset fails',
-    description:
-      "The abort waits for the command with no timeout; when the LUN reset fails, it waits for ever, holding the LUN and the host's only TMF slot.",
-    duration: 60,
-    timings: { cmdTimeout: 5 },
-    hosts: [{ driver: 'smartpqi', targets: 2, lunsPerTarget: 2 }],
-    faults: [
+  'smartpqi-abort-is-lun-reset': driverCase(
+    'smartpqi: the abort is a LUN reset',
+    'pqi_eh_abort_handler queues a LUN reset and waits for the command: the abort always succeeds, and the LUN ladder ends there.',
+    { driver: 'smartpqi', targets: 2, lunsPerTarget: 2 },
+    timeoutAbortFails(),
+    30,
+  ),
+  'smartpqi-lun-reset-fails': driverCase(
+    'smartpqi: the LUN reset fails',
+    "The abort waits for the command with no timeout; when the LUN reset fails, it waits for ever, holding the LUN and the host's only TMF slot.",
+    { driver: 'smartpqi', targets: 2, lunsPerTarget: 2 },
+    [
       fault('timeout', 2),
       always('lun-reset-fails', 0),
       { lun: '0:0:1:0', kind: 'timeout', at: 10 },
     ],
-  },
-  'megaraid-no-lun-reset': {
-    version: 1,
-    name: 'megaraid_sas: no LUN reset',
-    description:
-      'megaraid_sas has no LUN reset handler: target scope goes from the abort to the target reset.',
-    duration: 40,
-    timings: { cmdTimeout: 5 },
-    hosts: [{ driver: 'megaraid_sas', targets: 2, lunsPerTarget: 2 }],
-    faults: [fault('timeout', 2), always('abort-fails', 0)],
-  },
-  'virtio-host-scope': {
-    version: 1,
-    name: 'virtio_scsi under 6.12 host scope: the timeout never reaches recovery',
-    description:
-      'virtscsi_eh_timed_out resets the timer: the read waits as long as the device does.',
-    duration: 60,
-    timings: { cmdTimeout: 5 },
-    hosts: [{ driver: 'virtio_scsi', scope: 'host', targets: 1, lunsPerTarget: 4 }],
-    faults: [fault('timeout', 2)],
-  },
-  'virtio-lun-scope': {
-    version: 1,
-    name: 'virtio_scsi with LUN scope',
-    description: 'With the series, a timeout on a LUN-scoped virtio disk goes to its own ladder.',
-    duration: 30,
-    timings: { cmdTimeout: 5 },
-    hosts: [{ driver: 'virtio_scsi', scope: 'lun', targets: 1, lunsPerTarget: 4 }],
-    faults: [fault('timeout', 2), always('abort-fails', 0)],
-  },
-  'jbod-mpt3sas': {
-    version: 1,
-    name: 'A JBOD of 60 disks behind mpt3sas',
-    description: 'One failing disk of 60 SAS disks (one target each).',
-    duration: 60,
-    hosts: [
-      { driver: 'mpt3sas', targets: 60, lunsPerTarget: 1, workload: { rate: 100, queueDepth: 4 } },
-    ],
-    faults: [fault('timeout', 2), always('abort-fails', 0)],
-  },
-  'iscsi-many-luns': {
-    version: 1,
-    name: 'An iSCSI session with 64 LUNs',
-    description: 'iscsi_tcp: one session is one host with one target.',
-    duration: 60,
-    hosts: [{ driver: 'iscsi_tcp', targets: 1, lunsPerTarget: 64 }],
-    faults: [fault('timeout', 2), always('abort-fails', 0)],
-  },
+    60,
+  ),
+  'megaraid-no-lun-reset': driverCase(
+    'megaraid_sas: no LUN reset',
+    'megaraid_sas has no LUN reset handler: target scope goes from the abort to the target reset.',
+    { driver: 'megaraid_sas', targets: 2, lunsPerTarget: 2 },
+    timeoutAbortFails(),
+  ),
+  'virtio-host-scope': driverCase(
+    'virtio_scsi under 6.12 host scope: the timeout never reaches recovery',
+    'virtscsi_eh_timed_out resets the timer: the read waits as long as the device does.',
+    { driver: 'virtio_scsi', scope: 'host', targets: 1, lunsPerTarget: 4 },
+    [fault('timeout', 2)],
+    60,
+  ),
+  'virtio-lun-scope': driverCase(
+    'virtio_scsi with LUN scope',
+    'With the series, a timeout on a LUN-scoped virtio disk goes to its own ladder.',
+    { driver: 'virtio_scsi', scope: 'lun', targets: 1, lunsPerTarget: 4 },
+    timeoutAbortFails(),
+    30,
+  ),
+  'jbod-mpt3sas': driverCase(
+    'A JBOD of 60 disks behind mpt3sas',
+    'One failing disk of 60 SAS disks (one target each).',
+    { driver: 'mpt3sas', targets: 60, lunsPerTarget: 1, workload: { rate: 100, queueDepth: 4 } },
+    timeoutAbortFails(),
+    60,
+    null,
+  ),
+  'iscsi-many-luns': driverCase(
+    'An iSCSI session with 64 LUNs',
+    'iscsi_tcp: one session is one host with one target.',
+    { driver: 'iscsi_tcp', targets: 1, lunsPerTarget: 64 },
+    timeoutAbortFails(),
+    60,
+    null,
+  ),
 } satisfies Record<string, Scenario>;
 
 export const presets: Record<string, Scenario> = {

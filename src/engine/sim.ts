@@ -968,57 +968,34 @@ export class Sim {
    */
   *tur(d: Dev, scope: BlockScope, fn: string): Sub<boolean> {
     const id = this.stepStart('tur', scope, d.id, fn);
+    const end = (ready: boolean, detail?: string): boolean => {
+      this.stepEnd(id, 'tur', scope, d.id, fn, ready ? 'ready' : 'not-ready', detail);
+      return ready;
+    };
     const lat = d.host.timings.ioLatency;
-    if (d.offline) {
-      this.stepEnd(id, 'tur', scope, d.id, fn, 'ready', 'device offline: nothing to test');
-      return true;
-    }
+    if (d.offline) return end(true, 'device offline: nothing to test');
     if (d.faults.some((f) => f.kind === 'timeout' && f.allCommands && f.active)) {
       // no answer within sdev->eh_timeout: scsi_send_eh_cmnd gives up and
       // scsi_abort_eh_cmnd aborts the TUR (the nested ladder stops when the abort works)
       yield d.host.timings.ehTimeout;
       const aborted = yield* this.abort(scope, d, 'scsi_abort_eh_cmnd');
-      this.stepEnd(
-        id,
-        'tur',
-        scope,
-        d.id,
-        fn,
-        'not-ready',
+      return end(
+        false,
         `no answer in eh_timeout (${d.host.timings.ehTimeout} s)${aborted ? ', aborted' : ', the abort failed too'}: FAILED`,
       );
-      return false;
     }
     yield lat;
-    if (this.fire(d.faults, 'tur-fails')) {
-      this.stepEnd(id, 'tur', scope, d.id, fn, 'not-ready', 'DID_ERROR: FAILED');
-      return false;
-    }
-    let detail: string | undefined;
-    if (d.pendingUA) {
-      // the reset's unit attention goes to this TUR (scsi_debug reports it after any
-      // injected error); expected, it means NEEDS_RETRY and one more TUR
-      d.pendingUA = false;
-      if (d.expectingUA) {
-        d.expectingUA = false;
-        yield lat;
-        if (this.fire(d.faults, 'tur-fails')) {
-          this.stepEnd(
-            id,
-            'tur',
-            scope,
-            d.id,
-            fn,
-            'not-ready',
-            'UNIT ATTENTION (NEEDS_RETRY), then DID_ERROR: FAILED',
-          );
-          return false;
-        }
-        detail = 'UNIT ATTENTION 29/xx (NEEDS_RETRY), then GOOD';
-      } else detail = 'UNIT ATTENTION 29/xx, not expected: SUCCESS';
-    }
-    this.stepEnd(id, 'tur', scope, d.id, fn, 'ready', detail);
-    return true;
+    if (this.fire(d.faults, 'tur-fails')) return end(false, 'DID_ERROR: FAILED');
+    if (!d.pendingUA) return end(true);
+    // the reset's unit attention goes to this TUR (scsi_debug reports it after any
+    // injected error); expected, it means NEEDS_RETRY and one more TUR
+    d.pendingUA = false;
+    if (!d.expectingUA) return end(true, 'UNIT ATTENTION 29/xx, not expected: SUCCESS');
+    d.expectingUA = false;
+    yield lat;
+    if (this.fire(d.faults, 'tur-fails'))
+      return end(false, 'UNIT ATTENTION (NEEDS_RETRY), then DID_ERROR: FAILED');
+    return end(true, 'UNIT ATTENTION 29/xx (NEEDS_RETRY), then GOOD');
   }
 
   /** A reset left a unit attention on these devices (expecting_cc_ua, and the UA itself). */
