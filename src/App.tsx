@@ -26,7 +26,10 @@ const sec = (x: number | null): string => (x === null ? '–' : `${x.toFixed(3)}
 
 function MetricsPanel({ m }: { m: Metrics }) {
   const rows: [string, string][] = [
-    ['recovery window', m.window ? `${sec(m.window[0])} → ${sec(m.window[1])}` : 'no fault'],
+    [
+      'recovery window',
+      m.recoveryWindow ? `${sec(m.recoveryWindow[0])} → ${sec(m.recoveryWindow[1])}` : 'no fault',
+    ],
     ['failing LUN recovered in', sec(m.recoveryTime)],
     [
       'healthy LUNs: availability mean / worst',

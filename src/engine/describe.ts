@@ -29,7 +29,7 @@ export function describeTransition(tr: Transition): string {
     case 'io':
       return `${head}I/O: ${tr.luns.reduce((a, l) => a + l.done, 0)} done, ${tr.luns.reduce((a, l) => a + l.failed, 0)} failed on ${tr.luns.length} LUNs`;
     case 'metrics':
-      return `${head}metrics: window ${tr.metrics.window ? `${sec(tr.metrics.window[1] - tr.metrics.window[0])}` : '-'}, healthy availability ${pct(tr.metrics.healthyAvailabilityMean)}`;
+      return `${head}metrics: recovery ${tr.metrics.recoveryWindow ? `${sec(tr.metrics.recoveryWindow[1] - tr.metrics.recoveryWindow[0])}` : '-'}, healthy availability ${pct(tr.metrics.healthyAvailabilityMean)}`;
     case 'run-end':
       return `${head}end`;
   }
@@ -75,7 +75,7 @@ export function formatTimeline(transitions: Transition[]): string {
 export function formatMetrics(m: Metrics): string {
   const out: string[] = [];
   out.push(
-    `recovery window     ${m.window ? `${sec(m.window[0])} .. ${sec(m.window[1])} (${sec(m.window[1] - m.window[0])})` : '-'}`,
+    `recovery interval   ${m.recoveryWindow ? `${sec(m.recoveryWindow[0])} .. ${sec(m.recoveryWindow[1])} (${sec(m.recoveryWindow[1] - m.recoveryWindow[0])})` : '-'}`,
   );
   out.push(`failing LUN(s) recovered in ${sec(m.recoveryTime)}`);
   out.push(
@@ -85,10 +85,10 @@ export function formatMetrics(m: Metrics): string {
   out.push(`offlined            ${m.offlined.length ? m.offlined.join(' ') : 'none'}`);
   out.push(`escalations         ${m.escalations}`);
   out.push('');
-  out.push('LUN          state    done  in window  availability  longest gap  EIO  recovery');
+  out.push('LUN          state    done  in interval  availability  longest gap  EIO  recovery');
   for (const l of m.luns)
     out.push(
-      `${l.on.padEnd(12)} ${(l.offline ? 'offline' : l.failing ? 'failing' : 'healthy').padEnd(8)} ${String(l.completed).padStart(5)}  ${String(l.completedInWindow).padStart(9)}  ${pct(l.availability).padStart(12)}  ${sec(l.longestGap).padStart(11)}  ${String(l.eio).padStart(3)}  ${sec(l.recoveryTime)}`,
+      `${l.on.padEnd(12)} ${(l.offline ? 'offline' : l.failing ? 'failing' : 'healthy').padEnd(8)} ${String(l.completed).padStart(5)}  ${String(l.completedInWindow).padStart(11)}  ${pct(l.availability).padStart(12)}  ${sec(l.longestGap).padStart(11)}  ${String(l.eio).padStart(3)}  ${sec(l.recoveryTime)}`,
     );
   return out.join('\n');
 }

@@ -1,7 +1,7 @@
 // The figures a run ends with, measured as kernel/'s demonstration measures them: the
-// recovery window runs from the first fault to the end of the last faulted command
+// recovery interval runs from the first fault to the end of the last faulted command
 // (completed after its retry, or failed); a healthy LUN's availability is the I/O it
-// completed in the window as a share of what its workload offered.
+// completed in that interval as a share of what its workload offered.
 import type { Sim } from './sim';
 import type { LunMetrics, Metrics } from './stream';
 
@@ -9,17 +9,17 @@ const r6 = (x: number): number => Math.round(x * 1e6) / 1e6;
 
 export function computeMetrics(sim: Sim): Metrics {
   const ws = sim.windowStart;
-  let window: [number, number] | null = null;
+  let span: [number, number] | null = null;
   const closed = ws !== null && sim.trackedOpen === 0 && sim.windowEnd !== null;
-  if (ws !== null) window = [ws, closed ? sim.windowEnd! : sim.now];
-  const len = window ? window[1] - window[0] : 0;
+  if (ws !== null) span = [ws, closed ? sim.windowEnd! : sim.now];
+  const len = span ? span[1] - span[0] : 0;
   const luns: LunMetrics[] = sim.devs.map((d) => {
     if (closed && d.snapEpoch !== sim.windowEpoch) sim.snapshot(d);
     const done = closed ? d.snapDone : d.winDone;
     const gap = closed
       ? d.snapGap
-      : window
-        ? Math.max(d.winGap, sim.now - Math.max(d.winLast, window[0]))
+      : span
+        ? Math.max(d.winGap, sim.now - Math.max(d.winLast, span[0]))
         : 0;
     const offered = d.workload.rate * len;
     return {
@@ -27,7 +27,7 @@ export function computeMetrics(sim: Sim): Metrics {
       failing: d.failing,
       completed: d.completed,
       completedInWindow: done,
-      availability: !d.failing && window && offered > 0 ? r6(done / offered) : null,
+      availability: !d.failing && span && offered > 0 ? r6(done / offered) : null,
       longestGap: r6(gap),
       eio: d.eio,
       missed: d.missed,
@@ -44,7 +44,7 @@ export function computeMetrics(sim: Sim): Metrics {
   const failing = luns.filter((l) => l.failing);
   const rts = failing.map((l) => l.recoveryTime);
   return {
-    window: window ? [r6(window[0]), r6(window[1])] : null,
+    recoveryWindow: span ? [r6(span[0]), r6(span[1])] : null,
     healthyAvailabilityMean: avail.length
       ? r6(avail.reduce((a, b) => a + b, 0) / avail.length)
       : null,

@@ -119,9 +119,9 @@ export class Sim {
   events = 0;
   escalations = 0;
   steps = 0;
-  /** Earliest fault time, the start of the recovery window */
+  /** Earliest fault time, the start of the recovery interval */
   windowStart: number | null = null;
-  /** Last time a tracked command was resolved (window end candidate) */
+  /** Last time a tracked command was resolved (the interval's end, so far) */
   windowEnd: number | null = null;
   trackedOpen = 0;
   /** Counts moves of windowEnd, for the lazy per-device snapshots */
@@ -261,7 +261,7 @@ export class Sim {
         dev.host.faults.push(fault);
       else dev.faults.push(fault);
       dev.failing = true;
-      // The window opens with the first fault that fails a command; the others (a reset
+      // The interval opens with the first fault that fails a command; the others (a reset
       // or a TUR that would fail) only shape the recovery.
       if (f.kind === 'timeout' || f.kind === 'medium-error') {
         dev.firstFault = Math.min(dev.firstFault, f.at);
@@ -681,7 +681,7 @@ export class Sim {
   }
 
   /**
-   * A device's window figures as of the current window end, taken lazily: the first time
+   * A device's figures for the interval as of its current end, taken lazily: the first time
    * the device completes I/O after the end moved (or when the metrics are computed), its
    * figures are still those of that moment.
    */

@@ -180,11 +180,11 @@ export interface LunMetrics {
   failing: boolean;
   /** I/O completed over the whole run */
   completed: number;
-  /** I/O completed inside the recovery window */
+  /** I/O completed inside the recovery interval */
   completedInWindow: number;
-  /** completedInWindow / (rate x window), 0..1 (healthy LUNs only, else null) */
+  /** completedInWindow / (rate x interval), about 0..1 (healthy LUNs only, else null) */
   availability: number | null;
-  /** Longest time without a completion inside the window, seconds */
+  /** Longest time without a completion inside the interval, seconds */
   longestGap: number;
   eio: number;
   /** Arrivals the workload could not issue: queueDepth commands were already outstanding */
@@ -195,8 +195,8 @@ export interface LunMetrics {
 }
 
 export interface Metrics {
-  /** [start, end] of the recovery window, seconds; null when no fault was placed */
-  window: [number, number] | null;
+  /** [start, end] of the recovery interval, seconds; null when no fault was placed */
+  recoveryWindow: [number, number] | null;
   healthyAvailabilityMean: number | null;
   healthyAvailabilityWorst: number | null;
   healthyLongestGap: number | null;

@@ -61,7 +61,7 @@ describe("kernel/'s demonstration", () => {
     it(`${scope} scope matches the kernel's figures`, () => {
       const k = kernel.get(scope)!;
       const m = simulate(demo(scope)).metrics;
-      const [w0, w1] = m.window!;
+      const [w0, w1] = m.recoveryWindow!;
       expect(
         Math.abs(w1 - w0 - k.window) / k.window,
         `window ${w1 - w0} vs ${k.window}`,
