@@ -22,8 +22,8 @@ export function describeTransition(tr: Transition): string {
       return `${head}${tr.scope} ${tr.op} on ${tr.on} (${tr.fn})${tr.detail ? `: ${tr.detail}` : ''}`;
     case 'step':
       return tr.phase === 'start'
-        ? `${head}${tr.scope ?? 'no-scope'} step ${tr.step} on ${tr.on} starts (${tr.fn})${tr.detail ? `: ${tr.detail}` : ''}`
-        : `${head}${tr.scope ?? 'no-scope'} step ${tr.step} on ${tr.on}: ${tr.result}${tr.detail ? ` (${tr.detail})` : ''}`;
+        ? `${head}${tr.scope ?? 'async'} step ${tr.step} on ${tr.on} starts (${tr.fn})${tr.detail ? `: ${tr.detail}` : ''}`
+        : `${head}${tr.scope ?? 'async'} step ${tr.step} on ${tr.on}: ${tr.result}${tr.detail ? ` (${tr.detail})` : ''}`;
     case 'escalate':
       return `${head}escalate ${tr.from} -> ${tr.to} for ${tr.on} (${tr.fn}): ${tr.reason}`;
     case 'io':

@@ -715,7 +715,7 @@ export class Sim {
   private timeout(cmd: Cmd): void {
     const d = cmd.dev;
     const h = d.host;
-    this.cmdEvent(cmd, 'timeout', 'scsi_timeout', `after ${h.timings.cmdTimeout} s`);
+    this.cmdEvent(cmd, 'timeout', 'scsi_timeout', `timeout ${h.timings.cmdTimeout} s`);
     if (h.ehDeadline !== null && h.lastReset === null) h.lastReset = this.now;
     const rt = h.driver.resetTimer;
     const young =
