@@ -11,6 +11,7 @@ function fault(kind: FaultKind, at: number, extra: Partial<FaultSpec> = {}): Fau
 /** A fault that keeps firing (scsi_debug's rule with a positive count). */
 const always = (kind: FaultKind, at: number): FaultSpec => fault(kind, at, { duration: 3600 });
 
+/** scsi_debug with fio-like 40 reads/s on every LUN (2 x 2 unless told otherwise). */
 function debugHost(scope: Scope, extra: Partial<HostSpec> = {}): HostSpec {
   return {
     driver: 'scsi_debug',
@@ -214,15 +215,7 @@ export function demo(scope: Scope): Scenario {
     description: "kernel/'s demo: one failing LUN on 4 targets x 4 LUNs, every TMF 2 s.",
     duration: 20,
     timings: { cmdTimeout: 2, tmf: 2 },
-    hosts: [
-      {
-        driver: 'scsi_debug',
-        scope,
-        targets: 4,
-        lunsPerTarget: 4,
-        workload: { rate: 40, queueDepth: 1, readFraction: 1 },
-      },
-    ],
+    hosts: [debugHost(scope, { targets: 4, lunsPerTarget: 4 })],
     faults: [fault('timeout', 5), always('abort-fails', 0)],
   };
 }
@@ -247,15 +240,7 @@ export function benchCase(c: BenchCase, scope: Scope): Scenario {
     description: "kernel/'s benchmark case: one failing LUN on 4 targets x 4 LUNs, every TMF 2 s.",
     duration: 60,
     timings: { cmdTimeout: 2, tmf: 2 },
-    hosts: [
-      {
-        driver: 'scsi_debug',
-        scope,
-        targets: 4,
-        lunsPerTarget: 4,
-        workload: { rate: 40, queueDepth: 1, readFraction: 1 },
-      },
-    ],
+    hosts: [debugHost(scope, { targets: 4, lunsPerTarget: 4 })],
     faults,
   };
 }
@@ -281,16 +266,7 @@ export function benchMulti(n: number, scope: Scope, tmfBound: number, stagger = 
       "kernel/'s benchmark, multi part: 8 targets x 2 LUNs, every TMF 2 s, aborts fail; the faults are armed one LUN after another.",
     duration: 90,
     timings: { cmdTimeout: 2, tmf: 2 },
-    hosts: [
-      {
-        driver: 'scsi_debug',
-        scope,
-        tmfBound,
-        targets: 8,
-        lunsPerTarget: 2,
-        workload: { rate: 40, queueDepth: 1, readFraction: 1 },
-      },
-    ],
+    hosts: [debugHost(scope, { tmfBound, targets: 8, lunsPerTarget: 2 })],
     faults,
   };
 }
