@@ -25,6 +25,14 @@ test('the first page runs the demo preset and lists its transitions', async ({
   await expect(page.getByTestId('transition-count')).toHaveText(String(rowCount));
   await expect(rows.first()).toHaveAttribute('data-kind', /\S/);
   await expect(page.getByTestId('error')).toHaveCount(0);
+  // what the engine did on the demo preset (host scope): the host went into recovery, the
+  // LUN reset ran and succeeded, and the run ended with its figures
+  await expect(page.locator('li[data-kind="host"]').first()).toContainText('host 0 recovery');
+  await expect(
+    page.locator('li[data-kind="step"]', { hasText: 'host step lun-reset on 0:0:0:0: success' }),
+  ).toHaveCount(1);
+  await expect(page.locator('[data-metric="I/O failed with EIO"]')).toHaveText('0');
+  await expect(page.locator('[data-metric="recovery window"]')).toContainText('5.000 s');
 
   // The Run button runs it again, to the same end.
   await page.getByRole('button', { name: 'Run' }).click();
