@@ -94,6 +94,7 @@ export interface Dev {
   missed: number;
   tickDone: number;
   tickFailed: number;
+  tickOutstanding: number;
   winDone: number;
   winLast: number;
   winGap: number;

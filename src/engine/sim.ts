@@ -21,6 +21,7 @@ import {
   type CmdEvent,
   type DeviceState,
   type FaultKind,
+  type IoTick,
   type NodeId,
   type Op,
   type Scope,
@@ -227,6 +228,7 @@ export class Sim {
               missed: 0,
               tickDone: 0,
               tickFailed: 0,
+              tickOutstanding: 0,
               winDone: 0,
               winLast: 0,
               winGap: 0,
@@ -366,12 +368,13 @@ export class Sim {
   }
 
   private flushTick(tick: number): void {
-    const luns: { on: NodeId; done: number; failed: number }[] = [];
+    const luns: IoTick[] = [];
     for (const d of this.devs) {
-      if (d.tickDone || d.tickFailed) {
-        luns.push({ on: d.id, done: d.tickDone, failed: d.tickFailed });
+      if (d.tickDone || d.tickFailed || d.outstanding !== d.tickOutstanding) {
+        luns.push({ on: d.id, done: d.tickDone, failed: d.tickFailed, outstanding: d.outstanding });
         d.tickDone = 0;
         d.tickFailed = 0;
+        d.tickOutstanding = d.outstanding;
       }
     }
     if (luns.length) this.emit({ t: this.now, type: 'io', dt: tick, luns });

@@ -145,12 +145,23 @@ export interface EscalateTransition extends Base {
   fn: string;
   reason: string;
 }
-/** Per-LUN I/O completed (and failed) since the previous tick; LUNs with nothing are left out. */
+/** One LUN's line in an io tick. */
+export interface IoTick {
+  on: NodeId;
+  done: number;
+  failed: number;
+  /** Commands the application has outstanding at the tick (queued, dispatched or in recovery) */
+  outstanding: number;
+}
+/**
+ * Per-LUN I/O completed (and failed) since the previous tick; a LUN with nothing done or
+ * failed whose outstanding count did not change is left out.
+ */
 export interface IoTransition extends Base {
   type: 'io';
   /** tick length in seconds */
   dt: number;
-  luns: { on: NodeId; done: number; failed: number }[];
+  luns: IoTick[];
 }
 export interface MetricsTransition extends Base {
   type: 'metrics';
