@@ -1,0 +1,556 @@
+// The run's timeline (issue 13): per host and target the recovery steps as bars, per LUN its
+// I/O and blocked spans coloured by the scope that blocked them; zoom, pan, a range brush,
+// a cursor that follows playback, tooltips. D3 draws the lanes, React the frame and labels.
+import * as d3 from 'd3';
+import {
+  useCallback,
+  useEffect,
+  useId,
+  useMemo,
+  useRef,
+  useState,
+  type KeyboardEvent as ReactKeyboardEvent,
+} from 'react';
+import type { TimelineModel } from '../../playback/timeline';
+import type { Topology } from '../../playback/topology';
+import { simStore, useSim } from '../../store';
+import { drawLanes, type PatternIds } from './draw';
+import { formatTick, type TipContent } from './format';
+import { layoutLanes } from './layout';
+import { clampDomain, isFull, panBy, seriesMax, zoomAround, type Domain } from './scale';
+import './timeline.css';
+
+const LABEL_W = 168;
+const AXIS_H = 22;
+const BRUSH_H = 10;
+/** W / S zoom by this factor; A / D pan by this part of the visible range */
+const KEY_ZOOM = 0.8;
+const KEY_PAN = 0.15;
+/** pointer travel (px) after which a press is a drag, not a click */
+const DRAG_PX = 3;
+
+type Scale = d3.ScaleLinear<number, number>;
+
+/** The timeline; reads the store. The zoom survives new runs (it is clamped to each run). */
+export function Timeline() {
+  const model = useSim((s) => s.timeline);
+  const status = useSim((s) => s.status);
+  const [view, setView] = useState<Domain | null>(null);
+  const topology = model?.topology ?? null;
+  if (!model || !topology) {
+    const message =
+      status === 'running'
+        ? 'Waiting for the run…'
+        : status === 'error'
+          ? 'The run failed: no timeline to show.'
+          : 'No run yet: choose a preset to see its timeline.';
+    return (
+      <div className="timeline timeline--empty" data-testid="timeline" role="status">
+        {message}
+      </div>
+    );
+  }
+  return <TimelineChart model={model} topology={topology} view={view} setView={setView} />;
+}
+
+interface ChartProps {
+  model: TimelineModel;
+  topology: Topology;
+  /** the visible range; null: the whole run, following it as it grows */
+  view: Domain | null;
+  setView: (update: (v: Domain | null) => Domain | null) => void;
+}
+
+function TimelineChart({ model, topology, view, setView }: ChartProps) {
+  const collapsed = useSim((s) => s.collapsed);
+  const selectedStep = useSim((s) => s.selectedStep);
+  const selectedLun = useSim((s) => s.selectedLun);
+  const brush = useSim((s) => s.brush);
+  const available = useSim((s) => s.available);
+  const seek = useSim((s) => s.seek);
+  const selectStep = useSim((s) => s.selectStep);
+  const setBrush = useSim((s) => s.setBrush);
+  const toggleTarget = useSim((s) => s.toggleTarget);
+  const selectLun = useSim((s) => s.selectLun);
+
+  const rootRef = useRef<HTMLDivElement>(null);
+  const bodyRef = useRef<HTMLDivElement>(null);
+  const plotRef = useRef<SVGSVGElement>(null);
+  const lanesRef = useRef<SVGGElement>(null);
+  const axisRef = useRef<SVGGElement>(null);
+  const brushRef = useRef<SVGGElement>(null);
+  const tipRef = useRef<HTMLDivElement>(null);
+  /** the scale as last drawn, for the brush's handler */
+  const xRef = useRef<Scale | null>(null);
+  /** whether the last press dragged (then its click neither seeks nor selects) */
+  const draggedRef = useRef(false);
+  /** time under the pointer while it is over the lanes, for W / S */
+  const pointerT = useRef<number | null>(null);
+  const brushBehaviour = useRef<d3.BrushBehavior<unknown> | null>(null);
+
+  const [width, setWidth] = useState(0);
+
+  const uid = useId().replace(/[^A-Za-z0-9_-]/g, '');
+  const patterns = useMemo<PatternIds>(
+    () => ({ host: `tl-${uid}-host`, target: `tl-${uid}-target`, lun: `tl-${uid}-lun` }),
+    [uid],
+  );
+
+  const fullEnd = Math.max(model.end, available, 1e-3);
+  const full = useMemo<Domain>(() => [0, fullEnd], [fullEnd]);
+  const domain = useMemo<Domain>(() => (view ? clampDomain(view, full) : full), [view, full]);
+  const x = useMemo<Scale>(
+    () =>
+      d3
+        .scaleLinear()
+        .domain(domain)
+        .range([0, Math.max(1, width)]),
+    [domain, width],
+  );
+  const layout = useMemo(
+    () => layoutLanes(topology, model.laneRows, collapsed),
+    // the model's maps grow in place; a new model object comes with each batch
+    [topology, model, collapsed],
+  );
+  const rateMax = useMemo(() => seriesMax([...model.series.values()].map((s) => s.done)), [model]);
+
+  // Width: the scroll body's, less the label column.
+  useEffect(() => {
+    const body = bodyRef.current;
+    if (!body) return;
+    const ro = new ResizeObserver(() => setWidth(Math.max(0, body.clientWidth - LABEL_W)));
+    ro.observe(body);
+    return () => ro.disconnect();
+  }, []);
+
+  const showTip = useCallback((event: PointerEvent | null, content: TipContent | null) => {
+    const tip = tipRef.current;
+    const root = rootRef.current;
+    if (!tip || !root) return;
+    if (!event || !content) {
+      tip.hidden = true;
+      return;
+    }
+    const t = d3.select(tip);
+    t.selectAll('*').remove();
+    t.classed('is-bad', content.bad === true);
+    t.append('strong').text(content.title);
+    const dl = t.append('dl');
+    for (const [k, v] of content.rows) {
+      dl.append('dt').text(k);
+      dl.append('dd').text(v);
+    }
+    tip.hidden = false;
+    const box = root.getBoundingClientRect();
+    const left = event.clientX - box.left + 14;
+    const top = event.clientY - box.top + 16;
+    const w = tip.offsetWidth;
+    tip.style.left = `${left + w > box.width ? Math.max(0, left - w - 24) : left}px`;
+    tip.style.top = `${top}px`;
+  }, []);
+
+  const selectStepByClick = useCallback(
+    (id: number) => {
+      if (!draggedRef.current) selectStep(id);
+    },
+    [selectStep],
+  );
+
+  // The lanes: redrawn when the model, size, zoom, folding or selection change.
+  useEffect(() => {
+    const g = lanesRef.current;
+    if (!g || width <= 0) return;
+    drawLanes(g, {
+      model,
+      layout,
+      x,
+      domain,
+      width,
+      openEnd: fullEnd,
+      selectedStep,
+      patterns,
+      rateMax,
+      tip: showTip,
+      selectStep: selectStepByClick,
+    });
+  }, [
+    model,
+    layout,
+    x,
+    domain,
+    width,
+    fullEnd,
+    selectedStep,
+    patterns,
+    rateMax,
+    showTip,
+    selectStepByClick,
+  ]);
+
+  // The axis.
+  useEffect(() => {
+    const g = axisRef.current;
+    if (!g || width <= 0) return;
+    const n = Math.max(2, Math.floor(width / 90));
+    const step = d3.tickStep(domain[0], domain[1], n);
+    const axis = d3
+      .axisTop<number>(x)
+      .ticks(n)
+      .tickSizeOuter(0)
+      .tickFormat((t) => formatTick(t, step));
+    d3.select(g).call(axis);
+  }, [x, domain, width]);
+
+  // The brush strip: its behaviour follows the width; its selection follows the store.
+  useEffect(() => {
+    xRef.current = x;
+  }, [x]);
+  useEffect(() => {
+    const g = brushRef.current;
+    if (!g || width <= 0) return;
+    const b = d3
+      .brushX<unknown>()
+      .extent([
+        [0, 0],
+        [width, BRUSH_H],
+      ])
+      .on('end', (e: d3.D3BrushEvent<unknown>) => {
+        if (!e.sourceEvent) return; // moved by the effect below
+        const sx = xRef.current;
+        const s = e.selection as [number, number] | null;
+        if (!s || !sx || s[1] - s[0] < 1) setBrush(null);
+        else setBrush([sx.invert(s[0]), sx.invert(s[1])]);
+      });
+    const sel = d3.select(g);
+    sel.call(b);
+    brushBehaviour.current = b;
+    return () => {
+      brushBehaviour.current = null;
+      sel.on('.brush', null);
+      sel.selectAll('*').remove();
+    };
+  }, [width, setBrush]);
+  useEffect(() => {
+    const g = brushRef.current;
+    const b = brushBehaviour.current;
+    if (!g || !b) return;
+    let px: [number, number] | null = null;
+    if (brush) {
+      const a = Math.max(0, x(brush[0]));
+      const z = Math.min(width, x(brush[1]));
+      if (z > a) px = [a, z];
+    }
+    d3.select(g).call(b.move, px);
+  }, [brush, x, width]);
+
+  // Wheel zoom, drag pan, click to seek.
+  useEffect(() => {
+    const svg = plotRef.current;
+    const body = bodyRef.current;
+    if (!svg || !body || width <= 0) return;
+    const span = domain[1] - domain[0];
+    const apply = (d: Domain) => setView(() => (isFull(d, full) ? null : d));
+    const timeAt = (clientX: number) => x.invert(clientX - svg.getBoundingClientRect().left);
+
+    const onWheel = (e: WheelEvent) => {
+      if (e.shiftKey) {
+        // shift + wheel scrolls the lanes; a plain wheel zooms
+        body.scrollTop += e.deltaY;
+        e.preventDefault();
+        return;
+      }
+      e.preventDefault();
+      const unit = e.deltaMode === 1 ? 16 : e.deltaMode === 2 ? 400 : 1;
+      if (Math.abs(e.deltaX) > Math.abs(e.deltaY)) {
+        apply(panBy(domain, full, ((e.deltaX * unit) / width) * span));
+        return;
+      }
+      apply(zoomAround(domain, full, Math.exp(e.deltaY * unit * 0.002), timeAt(e.clientX)));
+    };
+    const onDown = (e: PointerEvent) => {
+      if (e.button !== 0) return;
+      draggedRef.current = false;
+      const x0 = e.clientX;
+      const start = domain;
+      const onMove = (m: PointerEvent) => {
+        const dx = m.clientX - x0;
+        if (!draggedRef.current && Math.abs(dx) < DRAG_PX) return;
+        draggedRef.current = true;
+        svg.classList.add('is-panning');
+        showTip(null, null);
+        apply(panBy(start, full, (-dx / width) * (start[1] - start[0])));
+      };
+      const onUp = () => {
+        svg.classList.remove('is-panning');
+        window.removeEventListener('pointermove', onMove);
+        window.removeEventListener('pointerup', onUp);
+        window.removeEventListener('pointercancel', onUp);
+      };
+      window.addEventListener('pointermove', onMove);
+      window.addEventListener('pointerup', onUp);
+      window.addEventListener('pointercancel', onUp);
+    };
+    const onClick = (e: MouseEvent) => {
+      if (draggedRef.current) return;
+      seek(timeAt(e.clientX));
+    };
+    const onMove = (e: PointerEvent) => {
+      pointerT.current = timeAt(e.clientX);
+    };
+    const onLeave = () => {
+      pointerT.current = null;
+      showTip(null, null);
+    };
+    svg.addEventListener('wheel', onWheel, { passive: false });
+    svg.addEventListener('pointerdown', onDown);
+    svg.addEventListener('click', onClick);
+    svg.addEventListener('pointermove', onMove);
+    svg.addEventListener('pointerleave', onLeave);
+    return () => {
+      svg.removeEventListener('wheel', onWheel);
+      svg.removeEventListener('pointerdown', onDown);
+      svg.removeEventListener('click', onClick);
+      svg.removeEventListener('pointermove', onMove);
+      svg.removeEventListener('pointerleave', onLeave);
+    };
+  }, [x, domain, full, width, seek, setView, showTip]);
+
+  // While playing, a zoomed view pages along with the cursor.
+  useEffect(
+    () =>
+      simStore.subscribe((s, prev) => {
+        if (!s.playing || s.cursor === prev.cursor) return;
+        setView((v) => {
+          if (!v || (s.cursor >= v[0] && s.cursor <= v[1])) return v;
+          const w = v[1] - v[0];
+          return [s.cursor - w * 0.1, s.cursor + w * 0.9];
+        });
+      }),
+    [setView],
+  );
+
+  const onKeyDown = (e: ReactKeyboardEvent<HTMLDivElement>) => {
+    if (e.ctrlKey || e.metaKey || e.altKey) return;
+    const span = domain[1] - domain[0];
+    const cursor = simStore.getState().cursor;
+    const at =
+      pointerT.current ??
+      (cursor >= domain[0] && cursor <= domain[1] ? cursor : (domain[0] + domain[1]) / 2);
+    let next: Domain | null = null;
+    switch (e.key.toLowerCase()) {
+      case 'w':
+        next = zoomAround(domain, full, KEY_ZOOM, at);
+        break;
+      case 's':
+        next = zoomAround(domain, full, 1 / KEY_ZOOM, at);
+        break;
+      case 'a':
+        next = panBy(domain, full, -KEY_PAN * span);
+        break;
+      case 'd':
+        next = panBy(domain, full, KEY_PAN * span);
+        break;
+      case '0':
+        next = full;
+        break;
+      case 'escape':
+        setBrush(null);
+        e.preventDefault();
+        return;
+      default:
+        return;
+    }
+    e.preventDefault();
+    const d = next;
+    setView(() => (isFull(d, full) ? null : d));
+  };
+
+  let shade: [number, number] | null = null;
+  if (brush) {
+    const a = Math.max(0, x(brush[0]));
+    const z = Math.min(width, x(brush[1]));
+    if (z > a) shade = [a, z];
+  }
+  const plotH = Math.max(layout.height, 1);
+
+  return (
+    <div
+      className="timeline"
+      data-testid="timeline"
+      ref={rootRef}
+      tabIndex={0}
+      role="region"
+      aria-label="Timeline: wheel or W/S to zoom, drag or A/D to pan, 0 to see the whole run, the strip under the axis to select a range, Escape to clear it"
+      onKeyDown={onKeyDown}
+    >
+      <div className="tl-head">
+        <div className="tl-corner" style={{ width: LABEL_W }}>
+          {view ? (
+            <button
+              type="button"
+              className="tl-reset"
+              data-testid="timeline-reset-zoom"
+              onClick={() => setView(() => null)}
+            >
+              whole run
+            </button>
+          ) : (
+            <span className="tl-hint">W/S zoom · A/D pan</span>
+          )}
+        </div>
+        <div className="tl-scales">
+          <svg className="tl-axis" width={Math.max(1, width)} height={AXIS_H}>
+            <g ref={axisRef} transform={`translate(0,${AXIS_H - 1})`} />
+            <CursorLine x={x} width={width} y0={AXIS_H - 7} y1={AXIS_H} head />
+          </svg>
+          <svg
+            className="tl-brush"
+            width={Math.max(1, width)}
+            height={BRUSH_H}
+            data-testid="timeline-brush"
+            aria-label="select a range"
+          >
+            <g ref={brushRef} />
+          </svg>
+        </div>
+      </div>
+      <div className="tl-body" ref={bodyRef}>
+        <div className="tl-inner" style={{ height: plotH }}>
+          <div className="tl-labels" style={{ width: LABEL_W, height: plotH }}>
+            {layout.lanes.map((lane) => (
+              <div
+                key={lane.key}
+                className={`tl-label tl-label--${lane.kind}${
+                  lane.kind === 'lun' && lane.id === selectedLun ? ' is-selected' : ''
+                }`}
+                data-lane-label={lane.key}
+                style={{ top: lane.y, height: lane.height }}
+              >
+                {lane.kind === 'target' && (
+                  <button
+                    type="button"
+                    className="tl-toggle"
+                    data-testid={`toggle-${lane.id}`}
+                    aria-expanded={lane.expanded === true}
+                    aria-label={`${lane.expanded ? 'Fold' : 'Unfold'} the LUNs of target ${lane.id}`}
+                    onClick={() => toggleTarget(lane.id)}
+                  >
+                    {lane.expanded ? '▾' : '▸'}
+                  </button>
+                )}
+                {lane.kind === 'lun' ? (
+                  <button
+                    type="button"
+                    className="tl-lun-name"
+                    aria-pressed={lane.id === selectedLun}
+                    onClick={() => selectLun(lane.id)}
+                  >
+                    {lane.label}
+                  </button>
+                ) : (
+                  <span className="tl-name">{lane.label}</span>
+                )}
+                {lane.kind === 'target' && !lane.expanded && (
+                  <span className="tl-count">{lane.luns} LUNs</span>
+                )}
+              </div>
+            ))}
+          </div>
+          <svg className="tl-plot" ref={plotRef} width={Math.max(1, width)} height={plotH}>
+            <Patterns ids={patterns} />
+            <g ref={lanesRef} />
+            {shade && (
+              <rect
+                className="tl-brush-shade"
+                x={shade[0]}
+                width={shade[1] - shade[0]}
+                y={0}
+                height={plotH}
+              />
+            )}
+            <CursorLine x={x} width={width} y0={0} y1={plotH} />
+          </svg>
+        </div>
+      </div>
+      <div className="tl-tooltip" ref={tipRef} role="tooltip" hidden />
+    </div>
+  );
+}
+
+/**
+ * The playback cursor: only this small component re-renders as the cursor moves (up to 60
+ * times a second); the lanes are not redrawn.
+ */
+function CursorLine({
+  x,
+  width,
+  y0,
+  y1,
+  head = false,
+}: {
+  x: Scale;
+  width: number;
+  y0: number;
+  y1: number;
+  head?: boolean;
+}) {
+  const cursor = useSim((s) => s.cursor);
+  const px = x(cursor);
+  const hidden = !(px >= -0.5 && px <= width + 0.5);
+  if (head)
+    return (
+      <path
+        className="tl-cursor-head"
+        d={`M${px - 5},${y0} L${px + 5},${y0} L${px},${y1} Z`}
+        visibility={hidden ? 'hidden' : 'visible'}
+      />
+    );
+  return (
+    <line
+      className="tl-cursor"
+      data-testid="timeline-cursor"
+      data-t={cursor}
+      x1={px}
+      x2={px}
+      y1={y0}
+      y2={y1}
+      visibility={hidden ? 'hidden' : 'visible'}
+    />
+  );
+}
+
+/** Fills that tell the blocking scopes apart by more than hue. */
+function Patterns({ ids }: { ids: PatternIds }) {
+  return (
+    <defs>
+      {/* host: diagonal hatch */}
+      <pattern
+        id={ids.host}
+        width={6}
+        height={6}
+        patternUnits="userSpaceOnUse"
+        patternTransform="rotate(45)"
+      >
+        <rect className="tl-pat-bg tl-pat--host" width={6} height={6} />
+        <line className="tl-pat-line tl-pat--host" x1={0} y1={0} x2={0} y2={6} />
+      </pattern>
+      {/* target: cross-hatch */}
+      <pattern
+        id={ids.target}
+        width={6}
+        height={6}
+        patternUnits="userSpaceOnUse"
+        patternTransform="rotate(45)"
+      >
+        <rect className="tl-pat-bg tl-pat--target" width={6} height={6} />
+        <line className="tl-pat-line tl-pat--target" x1={0} y1={0} x2={0} y2={6} />
+        <line className="tl-pat-line tl-pat--target" x1={0} y1={0} x2={6} y2={0} />
+      </pattern>
+      {/* LUN: solid with dots */}
+      <pattern id={ids.lun} width={5} height={5} patternUnits="userSpaceOnUse">
+        <rect className="tl-pat-solid tl-pat--lun" width={5} height={5} />
+        <circle className="tl-pat-dot" cx={2.5} cy={2.5} r={1} />
+      </pattern>
+    </defs>
+  );
+}

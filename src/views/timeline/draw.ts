@@ -1,0 +1,307 @@
+// D3 drawing of the timeline's lanes into an SVG group. Called when the model, the size,
+// the zoom, the folding or the selection changes; the cursor is not drawn here.
+import * as d3 from 'd3';
+import type { EscalateTransition, FaultTransition, NodeId } from '../../engine';
+import type { CmdMark, StateSpan, StepBar, TimelineModel } from '../../playback/timeline';
+import { laneOf } from '../../playback/topology';
+import {
+  barText,
+  escalationTip,
+  faultTip,
+  fitLabel,
+  hostSpanTip,
+  isFailure,
+  markTip,
+  rateTip,
+  spanTip,
+  stepTip,
+  type TipContent,
+} from './format';
+import { laneForNode, type Lane, type LaneLayout } from './layout';
+import { binSeries, byStart, clipInterval, thinByPixel, tickIndexAt, type Domain } from './scale';
+
+export type PatternIds = Record<'host' | 'target' | 'lun', string>;
+
+export interface DrawContext {
+  model: TimelineModel;
+  layout: LaneLayout;
+  x: d3.ScaleLinear<number, number>;
+  domain: Domain;
+  width: number;
+  /** where open spans and bars end */
+  openEnd: number;
+  selectedStep: number | null;
+  patterns: PatternIds;
+  /** completions per tick that fill a LUN lane */
+  rateMax: number;
+  /** shows (or, with null, hides) the tooltip for a pointer event */
+  tip: (event: PointerEvent, content: TipContent | null) => void;
+  selectStep: (id: number) => void;
+}
+
+/** The marks the LUN lanes draw as ticks; other command events are left out. */
+const MARKED = new Set<string>(['timeout', 'eio', 'medium-error', 'rejected-offline']);
+
+const BAR_PAD = 2;
+
+type G = d3.Selection<SVGGElement, unknown, null, undefined>;
+
+function groupBy<T>(items: readonly T[], key: (it: T) => string | null): Map<string, T[]> {
+  const m = new Map<string, T[]>();
+  for (const it of items) {
+    const k = key(it);
+    if (k === null) continue;
+    let list = m.get(k);
+    if (!list) m.set(k, (list = []));
+    list.push(it);
+  }
+  return m;
+}
+
+export function drawLanes(root: SVGGElement, ctx: DrawContext): void {
+  const { model, layout } = ctx;
+  const topo = model.topology;
+  const g = d3.select(root);
+  g.selectAll('*').remove();
+  if (!topo) return;
+
+  const faultsByLane = groupBy(model.faults, (f) => laneForNode(layout, topo, f.on)?.key ?? null);
+  const escByLane = groupBy(model.escalations, (e) => {
+    const id = laneOf(topo, e.on);
+    const lane = layout.byId.get(id) ?? laneForNode(layout, topo, e.on);
+    return lane?.key ?? null;
+  });
+  const marksByLane = groupBy(model.marks, (m) =>
+    MARKED.has(m.event) && layout.byId.get(m.on)?.kind === 'lun' ? `lun:${m.on}` : null,
+  );
+
+  for (const lane of layout.lanes) {
+    const lg = g
+      .append('g')
+      .attr('class', `tl-lane tl-lane--${lane.kind}`)
+      .attr('data-lane', lane.key)
+      .attr('transform', `translate(0,${lane.y})`);
+    const bg = lg
+      .append('rect')
+      .attr('class', 'tl-lane-bg')
+      .attr('width', ctx.width)
+      .attr('height', lane.height);
+    if (lane.kind === 'lun') {
+      drawLun(lg, bg, lane, ctx);
+      drawMarks(lg, lane, marksByLane.get(lane.key) ?? [], ctx);
+    } else {
+      bg.on('pointermove', (e: PointerEvent) => ctx.tip(e, null));
+      if (lane.kind === 'host') drawHostSpans(lg, lane, ctx);
+      drawBars(lg, lane, model.stepsByLane.get(lane.id) ?? [], ctx);
+    }
+    drawEscalations(lg, lane, escByLane.get(lane.key) ?? [], ctx);
+    drawFaults(lg, lane, faultsByLane.get(lane.key) ?? [], ctx);
+    lg.append('line')
+      .attr('class', 'tl-lane-sep')
+      .attr('x1', 0)
+      .attr('x2', ctx.width)
+      .attr('y1', lane.height - 0.5)
+      .attr('y2', lane.height - 0.5);
+  }
+}
+
+function drawHostSpans(lg: G, lane: Lane, ctx: DrawContext): void {
+  const spans = ctx.model.hostSpans.get(lane.id) ?? [];
+  for (const s of spans) {
+    const c = clipInterval(s.start, s.end, ctx.domain, ctx.openEnd);
+    if (!c) continue;
+    lg.append('rect')
+      .attr('class', 'tl-hostspan')
+      .attr('data-host-recovery', s.end === null ? 'open' : 'closed')
+      .attr('x', ctx.x(c[0]))
+      .attr('y', 0)
+      .attr('width', Math.max(1, ctx.x(c[1]) - ctx.x(c[0])))
+      .attr('height', lane.height - 1)
+      .attr('fill', `url(#${ctx.patterns.host})`)
+      .on('pointermove', (e: PointerEvent) => ctx.tip(e, hostSpanTip(lane.id, s, ctx.openEnd)));
+  }
+}
+
+function drawBars(lg: G, lane: Lane, bars: readonly StepBar[], ctx: DrawContext): void {
+  const rowH = lane.height / lane.rows;
+  for (const bar of byStart(bars)) {
+    const c = clipInterval(bar.start, bar.end, ctx.domain, ctx.openEnd);
+    if (!c) continue;
+    const x0 = ctx.x(c[0]);
+    const w = Math.max(2, ctx.x(c[1]) - x0);
+    const failed = isFailure(bar.result);
+    const selected = bar.id === ctx.selectedStep;
+    const bg = lg
+      .append('g')
+      .attr(
+        'class',
+        [
+          'tl-bar',
+          `tl-bar--${bar.step}`,
+          failed ? 'is-failed' : '',
+          bar.end === null ? 'is-running' : '',
+          selected ? 'is-selected' : '',
+        ]
+          .filter(Boolean)
+          .join(' '),
+      )
+      .attr('data-step', bar.step)
+      .attr('data-step-id', bar.id)
+      .attr('data-result', bar.result ?? 'running')
+      .attr('data-scope', bar.scope ?? 'none')
+      .attr('data-selected', selected ? 'true' : null)
+      .attr('transform', `translate(${x0},${bar.row * rowH + BAR_PAD})`)
+      .on('pointermove', (e: PointerEvent) => ctx.tip(e, stepTip(bar, ctx.openEnd)))
+      .on('click', (e: MouseEvent) => {
+        e.stopPropagation();
+        ctx.selectStep(bar.id);
+      });
+    const h = rowH - 2 * BAR_PAD;
+    bg.append('rect').attr('class', 'tl-bar-rect').attr('width', w).attr('height', h).attr('rx', 2);
+    const text = fitLabel(barText(bar), w);
+    if (text)
+      bg.append('text')
+        .attr('class', 'tl-bar-label')
+        .attr('x', 3)
+        .attr('y', h / 2)
+        .attr('dy', '0.35em')
+        .text(text);
+    else if (failed && w >= 6)
+      bg.append('text')
+        .attr('class', 'tl-bar-label tl-bar-x')
+        .attr('x', w / 2)
+        .attr('y', h / 2)
+        .attr('dy', '0.35em')
+        .attr('text-anchor', 'middle')
+        .text('✗');
+  }
+}
+
+function spanFill(span: StateSpan, p: PatternIds): string | null {
+  if (span.state === 'offline') return null; // CSS: var(--offline)
+  return span.by ? `url(#${p[span.by]})` : null;
+}
+
+function drawLun(
+  lg: G,
+  bg: d3.Selection<SVGRectElement, unknown, null, undefined>,
+  lane: Lane,
+  ctx: DrawContext,
+): void {
+  const { model, x, domain } = ctx;
+  const h = lane.height;
+  const series = model.series.get(lane.id);
+  const tick = model.tick;
+  bg.on('pointermove', (e: PointerEvent) => {
+    if (!series) return ctx.tip(e, null);
+    const t = x.invert(d3.pointer(e, lg.node())[0]);
+    const i = tickIndexAt(t, tick);
+    if (i < 1 || i >= series.done.length) return ctx.tip(e, null);
+    ctx.tip(e, rateTip(lane.id, i, tick, series.done[i] ?? 0, series.failed[i] ?? 0));
+  });
+
+  for (const span of ctx.model.lunSpans.get(lane.id) ?? []) {
+    const c = clipInterval(span.start, span.end, domain, ctx.openEnd);
+    if (!c) continue;
+    const fill = spanFill(span, ctx.patterns);
+    lg.append('rect')
+      .attr('class', `tl-span tl-span--${span.state} tl-span-by--${span.by ?? 'none'}`)
+      .attr('data-span-by', span.by ?? 'none')
+      .attr('data-span-state', span.state)
+      .attr('x', x(c[0]))
+      .attr('y', 0.5)
+      .attr('width', Math.max(1, x(c[1]) - x(c[0])))
+      .attr('height', h - 1.5)
+      .attr('fill', fill)
+      .on('pointermove', (e: PointerEvent) => ctx.tip(e, spanTip(span, lane.id, ctx.openEnd)));
+  }
+
+  if (!series || ctx.rateMax <= 0) return;
+  const y = d3
+    .scaleLinear()
+    .domain([0, ctx.rateMax])
+    .range([h - 1.5, 2])
+    .clamp(true);
+  const maxBins = Math.max(1, Math.floor(ctx.width / 2));
+  const bins = binSeries(series.done, tick, domain, maxBins);
+  if (bins.length) {
+    const pts: [number, number][] = [];
+    for (const b of bins) pts.push([x(b.t0), b.value], [x(b.t1), b.value]);
+    const area = d3
+      .area<[number, number]>()
+      .x((p) => p[0])
+      .y0(h - 1.5)
+      .y1((p) => y(p[1]));
+    lg.append('path').attr('class', 'tl-rate').attr('d', area(pts));
+  }
+  const failed = binSeries(series.failed, tick, domain, maxBins).filter((b) => b.value > 0);
+  lg.selectAll('rect.tl-failed')
+    .data(failed)
+    .join('rect')
+    .attr('class', 'tl-failed')
+    .attr('x', (b) => x(b.t0))
+    .attr('width', (b) => Math.max(1.5, x(b.t1) - x(b.t0)))
+    .attr('y', (b) => Math.min(y(b.value), h - 4))
+    .attr('height', (b) => Math.max(2.5, h - 1.5 - Math.min(y(b.value), h - 4)));
+}
+
+function drawMarks(lg: G, lane: Lane, marks: readonly CmdMark[], ctx: DrawContext): void {
+  const { x, domain } = ctx;
+  const visible = thinByPixel(
+    marks.filter((m) => m.t >= domain[0] && m.t <= domain[1]),
+    (m) => x(m.t),
+    (m) => m.event,
+  );
+  const h = lane.height;
+  lg.selectAll('line.tl-mark')
+    .data(visible)
+    .join('line')
+    .attr('class', (m) => `tl-mark tl-mark--${m.event}`)
+    .attr('data-mark', (m) => m.event)
+    .attr('x1', (m) => x(m.t))
+    .attr('x2', (m) => x(m.t))
+    .attr('y1', (m) => (m.event === 'timeout' ? 0 : h * 0.45))
+    .attr('y2', (m) => (m.event === 'timeout' ? h * 0.5 : h - 1))
+    .on('pointermove', (e: PointerEvent, m) => ctx.tip(e, markTip(m)));
+}
+
+function drawEscalations(
+  lg: G,
+  lane: Lane,
+  escs: readonly EscalateTransition[],
+  ctx: DrawContext,
+): void {
+  const { x, domain } = ctx;
+  const inView = escs.filter((e) => e.t >= domain[0] && e.t <= domain[1]);
+  const h = Math.min(lane.height, 20);
+  lg.selectAll('g.tl-esc')
+    .data(inView)
+    .join('g')
+    .attr('class', (e) => `tl-esc tl-esc--${e.to}`)
+    .attr('data-escalation', (e) => `${e.from}>${e.to}`)
+    .attr('transform', (e) => `translate(${x(e.t)},0)`)
+    .on('pointermove', (ev: PointerEvent, e) => ctx.tip(ev, escalationTip(e)))
+    .call((sel) => {
+      sel.append('line').attr('y1', 0).attr('y2', h);
+      // an up-pointing arrow head: recovery climbs to a wider scope
+      sel.append('path').attr('d', `M-4,6 L0,0 L4,6 Z`);
+    });
+}
+
+function drawFaults(lg: G, lane: Lane, faults: readonly FaultTransition[], ctx: DrawContext): void {
+  const { x, domain } = ctx;
+  const inView = faults.filter((f) => f.t >= domain[0] && f.t <= domain[1]);
+  const h = Math.min(lane.height, 16);
+  lg.selectAll('g.tl-fault')
+    .data(inView)
+    .join('g')
+    .attr('class', (f) => `tl-fault tl-fault--${f.phase}`)
+    .attr('data-fault', (f) => f.fault)
+    .attr('data-fault-on', (f: FaultTransition): NodeId => f.on)
+    .attr('transform', (f) => `translate(${x(f.t)},0)`)
+    .on('pointermove', (ev: PointerEvent, f) => ctx.tip(ev, faultTip(f)))
+    .call((sel) => {
+      sel.append('line').attr('y1', 0).attr('y2', h);
+      sel.append('path').attr('d', 'M0,0 L7,2.5 L0,5 Z');
+    });
+}

@@ -1,0 +1,2 @@
+export { Timeline } from './Timeline';
+export { MANY_LUNS, targetFolded } from './layout';
