@@ -1,55 +1,28 @@
-import { useEffect, useMemo, useState } from 'react';
-import {
-  describeTransition,
-  driverProfile,
-  presets,
-  offeredScopes,
-  withScope,
-  STREAM_VERSION,
-  type Metrics,
-  type Scope,
-  type Transition,
-} from './engine';
-import { simStore, startRun, useSim } from './store';
-
-const PRESET_NAMES = Object.keys(presets);
+import { useCallback, useEffect, useState } from 'react';
+import { offeredScopes, presetGroups, presets, withScope, type NodeId, type Scope } from './engine';
+import { startClock } from './playback/clock';
+import { injectAndRun, loadScenario, simStore, startRun, useSim } from './store';
+import { Controls } from './views/Controls';
+import { Editor } from './views/Editor';
+import { Explain } from './views/Explain';
+import { Figures } from './views/Figures';
+import { InjectMenu, type InjectChoice } from './views/InjectMenu';
+import { Timeline } from './views/timeline/Timeline';
+import { TransitionList } from './views/TransitionList';
+import { Tree } from './views/tree/Tree';
 
 function choose(name: string, scope: Scope | null): void {
   const base = presets[name];
   if (!base) return;
-  simStore.getState().setScenario(scope ? withScope(base, scope) : base, name);
-  void startRun();
+  void loadScenario(scope ? withScope(base, scope) : base, name);
+  simStore.getState().play();
 }
 
-const pct = (x: number | null): string => (x === null ? '–' : `${(x * 100).toFixed(1)} %`);
-const sec = (x: number | null): string => (x === null ? '–' : `${x.toFixed(3)} s`);
-
-function MetricsPanel({ m }: { m: Metrics }) {
-  const rows: [string, string][] = [
-    [
-      'recovery window',
-      m.recoveryWindow ? `${sec(m.recoveryWindow[0])} → ${sec(m.recoveryWindow[1])}` : 'no fault',
-    ],
-    ['failing LUN recovered in', sec(m.recoveryTime)],
-    [
-      'healthy LUNs: availability mean / worst',
-      `${pct(m.healthyAvailabilityMean)} / ${pct(m.healthyAvailabilityWorst)}`,
-    ],
-    ['healthy LUNs: longest gap', sec(m.healthyLongestGap)],
-    ['I/O failed with EIO', String(m.eio)],
-    ['devices offlined', m.offlined.length ? m.offlined.join(', ') : 'none'],
-    ['escalations', String(m.escalations)],
-  ];
-  return (
-    <dl className="metrics" data-testid="metrics">
-      {rows.map(([k, v]) => (
-        <div key={k}>
-          <dt>{k}</dt>
-          <dd data-metric={k}>{v}</dd>
-        </div>
-      ))}
-    </dl>
-  );
+interface Menu {
+  lun: NodeId;
+  anchor: DOMRect;
+  el: HTMLElement;
+  wasPlaying: boolean;
 }
 
 export function App() {
@@ -57,78 +30,91 @@ export function App() {
   const scenario = useSim((s) => s.scenario);
   const status = useSim((s) => s.status);
   const error = useSim((s) => s.error);
-  const transitions = useSim((s) => s.transitions);
-  const [showIo, setShowIo] = useState(false);
+  const cursor = useSim((s) => s.cursor);
   const [scope, setScope] = useState<Scope | null>(null);
+  const [menu, setMenu] = useState<Menu | null>(null);
 
-  // One run as the page loads.
+  // One run as the page loads, playing at 1x; the clock runs for the page's life.
   useEffect(() => {
     void startRun();
+    simStore.getState().play();
+    return startClock(simStore);
   }, []);
 
-  const shown = useMemo<Transition[]>(
-    () => (showIo ? transitions : transitions.filter((t) => t.type !== 'io')),
-    [transitions, showIo],
-  );
-  const metrics = useMemo(() => {
-    for (let i = transitions.length - 1; i >= 0; i--) {
-      const t = transitions[i]!;
-      if (t.type === 'metrics') return t.metrics;
-    }
-    return null;
-  }, [transitions]);
-  const base = presets[presetName];
-  const scopes = base ? offeredScopes(base) : [];
+  const openMenu = useCallback((lun: NodeId, el: HTMLElement) => {
+    const st = simStore.getState();
+    const wasPlaying = st.playing;
+    st.pause();
+    st.selectLun(lun);
+    setMenu({ lun, anchor: el.getBoundingClientRect(), el, wasPlaying });
+  }, []);
+
+  const closeMenu = (resume: boolean): void => {
+    if (!menu) return;
+    const m = menu;
+    setMenu(null);
+    simStore.getState().selectLun(null);
+    if (resume && m.wasPlaying) simStore.getState().play();
+    m.el.focus();
+  };
+
+  const inject = (choice: InjectChoice): void => {
+    if (!menu) return;
+    void injectAndRun(
+      menu.lun,
+      choice.kinds,
+      choice.duration !== undefined ? { duration: choice.duration } : {},
+    );
+    setScope(null);
+    closeMenu(true);
+  };
+
+  const scopes = offeredScopes(scenario);
+  const known = presets[presetName] !== undefined;
 
   return (
     <div className="page" data-status={status}>
-      <header>
-        <h1>SCSI error recovery — visualizer</h1>
-        <p className="preset">
-          <strong>{scenario.name}</strong>
-          {scenario.description ? ` — ${scenario.description}` : ''}
-        </p>
-        <p className="preset" data-testid="hosts">
-          {scenario.hosts
-            .map(
-              (h, i) =>
-                `host ${i}: ${h.driver}, ${h.channels ?? 1} x ${h.targets} x ${h.lunsPerTarget} LUNs, ${h.scope ?? driverProfile(h.driver).defaultScope} scope`,
-            )
-            .join('; ')}
-          . Stream version <code>{STREAM_VERSION}</code>.
-        </p>
-      </header>
-
-      <section className="controls" aria-label="Run">
+      <header className="top">
+        <h1>SCSI error recovery</h1>
         <label>
-          Preset{' '}
+          Scenario{' '}
           <select
-            value={presetName}
+            value={known ? presetName : ''}
             onChange={(e) => {
               setScope(null);
+              setMenu(null);
               choose(e.target.value, null);
             }}
             data-testid="preset"
           >
-            {PRESET_NAMES.map((n) => (
-              <option key={n} value={n}>
-                {n}
-              </option>
+            {!known ? <option value="">{scenario.name}</option> : null}
+            {presetGroups.map((g) => (
+              <optgroup key={g.label} label={g.label}>
+                {g.names.map((n) => (
+                  <option key={n} value={n}>
+                    {presets[n]?.name ?? n}
+                  </option>
+                ))}
+              </optgroup>
             ))}
           </select>
         </label>
         <label>
-          Scope{' '}
+          Recovery scope{' '}
           <select
             value={scope ?? ''}
             onChange={(e) => {
               const next = e.target.value === '' ? null : (e.target.value as Scope);
               setScope(next);
-              choose(presetName, next);
+              setMenu(null);
+              if (next) {
+                void loadScenario(withScope(scenario, next));
+                simStore.getState().play();
+              } else choose(presetName, null);
             }}
             data-testid="scope"
           >
-            <option value="">as the preset says</option>
+            <option value="">as the scenario says</option>
             {scopes.map((s) => (
               <option key={s} value={s}>
                 {s}
@@ -136,13 +122,12 @@ export function App() {
             ))}
           </select>
         </label>
-        <button type="button" onClick={() => void startRun()} disabled={status === 'running'}>
-          Run
-        </button>
         <span className="status">
-          Status: <strong data-testid="status">{status}</strong>
+          <span className="visually-hidden">Engine: </span>
+          <strong data-testid="status">{status}</strong>
         </span>
-      </section>
+      </header>
+      {scenario.description ? <p className="description">{scenario.description}</p> : null}
 
       {error !== null && (
         <p className="error" role="alert" data-testid="error">
@@ -150,26 +135,32 @@ export function App() {
         </p>
       )}
 
-      {metrics && <MetricsPanel m={metrics} />}
+      <Controls />
 
-      <section className="list-head" aria-label="Transitions shown">
-        <span>
-          Transitions: <strong data-testid="transition-count">{shown.length}</strong> shown of{' '}
-          <span data-testid="transition-total">{transitions.length}</span>
-        </span>
-        <label>
-          <input type="checkbox" checked={showIo} onChange={(e) => setShowIo(e.target.checked)} />{' '}
-          show the per-tick I/O counts
-        </label>
-      </section>
+      <main className="stage">
+        <Tree onOpen={openMenu} />
+        <aside className="side">
+          <Explain />
+          <Figures />
+        </aside>
+      </main>
 
-      <ol className="transitions" aria-label="Transitions">
-        {shown.map((tr, i) => (
-          <li key={i} data-testid="transition" data-kind={tr.type}>
-            {describeTransition(tr)}
-          </li>
-        ))}
-      </ol>
+      <Timeline />
+
+      <div className="lower">
+        <Editor />
+        <TransitionList />
+      </div>
+
+      {menu ? (
+        <InjectMenu
+          lun={menu.lun}
+          at={cursor}
+          anchor={menu.anchor}
+          onInject={inject}
+          onClose={() => closeMenu(true)}
+        />
+      ) : null}
     </div>
   );
 }

@@ -15,7 +15,7 @@ export {
   type Timings,
   type FieldError,
 } from './scenario';
-export { presets, coverLetterRows, hostLadder, demo } from './presets';
+export { presets, presetGroups, playgrounds, coverLetterRows, hostLadder, demo } from './presets';
 export { offeredScopes, withScope } from './scopes';
 export { DRIVER_NAMES, driverProfile, type DriverName, type DriverProfile } from './drivers';
 export { describeTransition, formatTimeline, formatMetrics } from './describe';

@@ -350,7 +350,73 @@ export const drivers = {
   ),
 } satisfies Record<string, Scenario>;
 
+/**
+ * Hosts with no fault placed: the page's starting points, where the user clicks a LUN to
+ * inject one. scsi_debug with kernel/'s demonstration timings (command timeout 2 s, every
+ * TMF 2 s) so that a ladder fits on a screen.
+ */
+function playground(
+  name: string,
+  description: string,
+  host: HostSpec,
+  duration = 120,
+  timings: Scenario['timings'] = { cmdTimeout: 2, tmf: 2 },
+): Scenario {
+  return { version: 1, name, description, duration, timings, hosts: [host], faults: [] };
+}
+
+export const playgrounds = {
+  playground: playground(
+    'Playground: 4 x 4 LUNs, no fault yet',
+    "kernel/'s demonstration host (scsi_debug, 4 targets x 4 LUNs, 40 reads/s each, every TMF 2 s) with nothing failing: click a LUN to inject a fault.",
+    debugHost('host', { targets: 4, lunsPerTarget: 4 }),
+  ),
+  'playground-san-8x32': playground(
+    'Playground: 8 targets x 32 LUNs',
+    'A SAN port: 8 targets of 32 LUNs each on scsi_debug, 20 reads/s per LUN.',
+    debugHost('host', {
+      targets: 8,
+      lunsPerTarget: 32,
+      workload: { rate: 20, queueDepth: 1, readFraction: 1 },
+    }),
+    60,
+  ),
+  'playground-1024': playground(
+    'Playground: 1024 LUNs',
+    'An iSCSI-sized host: 16 targets x 64 LUNs on scsi_debug, 10 reads/s per LUN.',
+    debugHost('host', {
+      targets: 16,
+      lunsPerTarget: 64,
+      workload: { rate: 10, queueDepth: 1, readFraction: 1 },
+    }),
+    60,
+  ),
+} satisfies Record<string, Scenario>;
+
+/** The preset menu's groups, in order. */
+export const presetGroups: { label: string; names: string[] }[] = [
+  { label: 'Playgrounds (click a LUN)', names: Object.keys(playgrounds) },
+  {
+    label: "kernel/'s demonstration and benchmark",
+    names: [
+      'demo',
+      'demo-target',
+      'demo-lun',
+      'demo-lun-target',
+      'bench-lun-fails-host',
+      'bench-lun-fails-lun-target',
+      'multi-8-host',
+      'multi-8-lun-bound-1',
+      'multi-8-lun-bound-4',
+    ],
+  },
+  { label: 'The cover letter, row by row', names: Object.keys(coverLetterRows) },
+  { label: 'Linux 6.12 host ladder', names: Object.keys(hostLadder) },
+  { label: 'Drivers', names: Object.keys(drivers) },
+];
+
 export const presets: Record<string, Scenario> = {
+  ...playgrounds,
   demo: demo('host'),
   'demo-target': demo('target'),
   'demo-lun': demo('lun'),

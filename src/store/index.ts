@@ -1,21 +1,21 @@
 import { useStore } from 'zustand';
-import { presets, type Scenario } from '../engine';
+import { presets, type FaultKind, type NodeId, type Scenario } from '../engine';
 import { CancelledError, runInWorker, type RunHandle } from '../worker/client';
-import { createSimStore, type SimState, type SimStore } from './simStore';
+import { createSimStore, type InjectOptions, type SimState, type SimStore } from './simStore';
 
-export { createSimStore } from './simStore';
-export type { RunStatus, SimState, SimStore } from './simStore';
+export { createSimStore, MIN_SPEED, MAX_SPEED } from './simStore';
+export type { InjectOptions, RunStatus, SimState, SimStore } from './simStore';
 
-export const DEMO_PRESET = 'demo';
+export const DEFAULT_PRESET = 'playground';
 
-function demoScenario(): Scenario {
-  const scenario = presets[DEMO_PRESET];
-  if (!scenario) throw new Error(`the engine has no "${DEMO_PRESET}" preset`);
+function defaultScenario(): Scenario {
+  const scenario = presets[DEFAULT_PRESET];
+  if (!scenario) throw new Error(`the engine has no "${DEFAULT_PRESET}" preset`);
   return scenario;
 }
 
 /** The page's one store. */
-export const simStore: SimStore = createSimStore(demoScenario(), 1, DEMO_PRESET);
+export const simStore: SimStore = createSimStore(defaultScenario(), 1, DEFAULT_PRESET);
 
 export function useSim<T>(selector: (state: SimState) => T): T {
   return useStore(simStore, selector);
@@ -44,6 +44,29 @@ export function startRun(store: SimStore = simStore, runner: Runner = runInWorke
       if (!(err instanceof CancelledError)) fail(runId, errorMessage(err));
     },
   );
+}
+
+/** Places the faults on `lun` at the cursor and runs the result; the cursor stays. */
+export function injectAndRun(
+  lun: NodeId,
+  kinds: readonly FaultKind[],
+  options: InjectOptions = {},
+  store: SimStore = simStore,
+  runner: Runner = runInWorker,
+): Promise<void> {
+  for (const kind of kinds) store.getState().inject(lun, kind, options);
+  return startRun(store, runner);
+}
+
+/** Loads a scenario (a preset or an edited one) and runs it from the start. */
+export function loadScenario(
+  scenario: Scenario,
+  name?: string,
+  store: SimStore = simStore,
+  runner: Runner = runInWorker,
+): Promise<void> {
+  store.getState().setScenario(scenario, name);
+  return startRun(store, runner);
 }
 
 export function errorMessage(err: unknown): string {

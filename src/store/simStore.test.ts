@@ -13,7 +13,7 @@ describe('sim store', () => {
   it('starts idle with no transitions', () => {
     const s = createSimStore(scenario).getState();
     expect(s.status).toBe('idle');
-    expect(s.transitions).toEqual([]);
+    expect(s.stream().length).toBe(0);
     expect(s.error).toBeNull();
   });
 
@@ -26,7 +26,12 @@ describe('sim store', () => {
     store.getState().finish(id);
     const s = store.getState();
     expect(s.status).toBe('done');
-    expect(s.transitions.map((x) => x.t)).toEqual([0, 1, 2]);
+    expect(
+      s
+        .stream()
+        .all()
+        .map((x) => x.t),
+    ).toEqual([0, 1, 2]);
   });
 
   it('drops batches and endings of an abandoned run', () => {
@@ -37,7 +42,13 @@ describe('sim store', () => {
     store.getState().append(old, [tr(9)]);
     store.getState().fail(old, 'stale');
     store.getState().append(cur, [tr(1)]);
-    expect(store.getState().transitions.map((x) => x.t)).toEqual([1]);
+    expect(
+      store
+        .getState()
+        .stream()
+        .all()
+        .map((x) => x.t),
+    ).toEqual([1]);
     expect(store.getState().status).toBe('running');
   });
 
@@ -70,7 +81,7 @@ describe('startRun', () => {
     const store = createSimStore(scenario);
     await startRun(store, fakeRunner([[tr(0)], [tr(1), tr(2)]], 'ok'));
     expect(store.getState().status).toBe('done');
-    expect(store.getState().transitions).toHaveLength(3);
+    expect(store.getState().stream().length).toBe(3);
   });
 
   it('shows a worker failure as an error message', async () => {

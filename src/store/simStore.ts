@@ -1,70 +1,252 @@
 import { createStore } from 'zustand/vanilla';
-import type { Scenario, Transition } from '../engine';
+import { LIMITS, type FaultKind, type NodeId, type Scenario, type Transition } from '../engine';
+import { TransitionBuffer } from '../playback/buffer';
+import { Projection, type PlaybackView } from '../playback/projection';
+import { nextStepStart, TimelineBuilder, type TimelineModel } from '../playback/timeline';
 
 export type RunStatus = 'idle' | 'running' | 'done' | 'error';
+
+export const MIN_SPEED = 0.1;
+export const MAX_SPEED = 1000;
+
+/** How long an injected fault's run goes on past the injection, at least (seconds). */
+export const RUN_AFTER_INJECT = 90;
+
+export interface InjectOptions {
+  /** seconds the fault stays on; absent: it fires once */
+  duration?: number;
+}
 
 export interface SimState {
   /** The preset the scenario came from */
   presetName: string;
   scenario: Scenario;
   seed: number;
-  /** Transitions received so far, in stream order. */
-  transitions: Transition[];
   status: RunStatus;
   /** Set when status is 'error'. */
   error: string | null;
   /** Counts runs, so that batches of an abandoned run are dropped. */
   runId: number;
 
-  setScenario(scenario: Scenario, presetName?: string): void;
+  /** Transitions of the current run received so far (bumps with each batch). */
+  received: number;
+  /** Virtual time up to which the stream is known. */
+  available: number;
+  /** What the timeline draws (a new object after each batch). */
+  timeline: TimelineModel | null;
+  /** The tree at the cursor; kept from the previous run until the new one reaches the cursor. */
+  view: PlaybackView | null;
+
+  /** Playback position, seconds of virtual time. */
+  cursor: number;
+  playing: boolean;
+  /** Virtual seconds per real second. */
+  speed: number;
+
+  selectedStep: number | null;
+  selectedLun: NodeId | null;
+  brush: [number, number] | null;
+  /** Targets whose LUN lanes the timeline folds away */
+  collapsed: Readonly<Record<NodeId, true>>;
+
+  setScenario(scenario: Scenario, presetName?: string, keepCursor?: boolean): void;
   /** Clears the stream and marks a new run as running; returns its id. */
   begin(): number;
   append(runId: number, batch: readonly Transition[]): void;
   finish(runId: number): void;
   fail(runId: number, message: string): void;
+
+  /** Moves the cursor (clamped to the run); the view follows once the stream reaches it. */
+  seek(t: number): void;
+  play(): void;
+  pause(): void;
+  setSpeed(speed: number): void;
+  restart(): void;
+  /** To the start of the next recovery step, paused there; false when there is none. */
+  stepNext(): boolean;
+  /** Advances the cursor by `dt` real seconds at the current speed (the playback clock). */
+  advance(dt: number): void;
+
+  /** The scenario with a fault on `lun` at the cursor; run it with startRun. */
+  inject(lun: NodeId, kind: FaultKind, options?: InjectOptions): Scenario;
+  selectStep(id: number | null): void;
+  selectLun(lun: NodeId | null): void;
+  setBrush(range: [number, number] | null): void;
+  toggleTarget(target: NodeId): void;
+
+  /** The whole stream of the current run (not reactive: subscribe to `received`). */
+  stream(): TransitionBuffer;
 }
 
 export type SimStore = ReturnType<typeof createSimStore>;
 
-export function createSimStore(scenario: Scenario, seed = 1, presetName = '') {
-  return createStore<SimState>()((set, get) => ({
-    presetName,
-    scenario,
-    seed,
-    transitions: [],
-    status: 'idle',
-    error: null,
-    runId: 0,
+const clampSpeed = (x: number): number =>
+  Number.isFinite(x) ? Math.min(MAX_SPEED, Math.max(MIN_SPEED, x)) : 1;
+const round6 = (x: number): number => Math.round(x * 1e6) / 1e6;
 
-    setScenario(next, name) {
-      set({
-        scenario: next,
-        presetName: name ?? get().presetName,
-        transitions: [],
-        status: 'idle',
-        error: null,
-        runId: get().runId + 1,
-      });
-    },
-    begin() {
-      const runId = get().runId + 1;
-      set({ runId, transitions: [], status: 'running', error: null });
-      return runId;
-    },
-    append(runId, batch) {
-      const state = get();
-      if (runId !== state.runId || state.status !== 'running' || batch.length === 0) return;
-      set({ transitions: state.transitions.concat(batch) });
-    },
-    finish(runId) {
-      const state = get();
-      if (runId !== state.runId || state.status !== 'running') return;
-      set({ status: 'done' });
-    },
-    fail(runId, message) {
-      const state = get();
-      if (runId !== state.runId || state.status !== 'running') return;
-      set({ status: 'error', error: message });
-    },
-  }));
+export function createSimStore(scenario: Scenario, seed = 1, presetName = '') {
+  let buffer = new TransitionBuffer();
+  let builder = new TimelineBuilder();
+  let projection: Projection | null = null;
+
+  return createStore<SimState>()((set, get) => {
+    /** The view at the cursor, if the stream has reached it. */
+    const project = (cursor: number): Partial<SimState> => {
+      const { available, status } = get();
+      if (!projection) return {};
+      if (cursor > available && status === 'running') return {};
+      projection.seek(cursor);
+      return { view: projection.view() };
+    };
+
+    return {
+      presetName,
+      scenario,
+      seed,
+      status: 'idle',
+      error: null,
+      runId: 0,
+      received: 0,
+      available: 0,
+      timeline: null,
+      view: null,
+      cursor: 0,
+      playing: false,
+      speed: 1,
+      selectedStep: null,
+      selectedLun: null,
+      brush: null,
+      collapsed: {},
+
+      setScenario(next, name, keepCursor = false) {
+        set({
+          scenario: next,
+          presetName: name ?? get().presetName,
+          status: 'idle',
+          error: null,
+          runId: get().runId + 1,
+          ...(keepCursor
+            ? {}
+            : {
+                cursor: 0,
+                view: null,
+                selectedStep: null,
+                selectedLun: null,
+                brush: null,
+                collapsed: {},
+              }),
+        });
+      },
+      begin() {
+        const runId = get().runId + 1;
+        buffer = new TransitionBuffer();
+        builder = new TimelineBuilder();
+        projection = null;
+        set({ runId, status: 'running', error: null, received: 0, available: 0, timeline: null });
+        return runId;
+      },
+      append(runId, batch) {
+        const state = get();
+        if (runId !== state.runId || state.status !== 'running' || batch.length === 0) return;
+        buffer.push(batch);
+        builder.add(batch);
+        const timeline = builder.model();
+        if (!projection && timeline.topology)
+          projection = new Projection(timeline.topology, buffer);
+        set({ received: buffer.length, available: buffer.lastTime, timeline });
+        set(project(get().cursor));
+      },
+      finish(runId) {
+        const state = get();
+        if (runId !== state.runId || state.status !== 'running') return;
+        const end = Math.max(buffer.lastTime, state.scenario.duration);
+        set({ status: 'done', available: end });
+        if (state.cursor > end) set({ cursor: end });
+        set(project(get().cursor));
+      },
+      fail(runId, message) {
+        const state = get();
+        if (runId !== state.runId || state.status !== 'running') return;
+        set({ status: 'error', error: message, playing: false });
+      },
+
+      seek(t) {
+        const { scenario: sc, status, available } = get();
+        const end = status === 'done' ? available : sc.duration;
+        const cursor = Math.min(Math.max(Number.isFinite(t) ? t : 0, 0), end);
+        set({ cursor, ...project(cursor) });
+      },
+      play() {
+        const { status, cursor, available } = get();
+        if (status === 'done' && cursor >= available) get().seek(0);
+        set({ playing: true });
+      },
+      pause() {
+        // stop on the engine's resolution (a microsecond), so the position reads back exactly
+        const cursor = Math.floor(get().cursor * 1e6 + 1e-6) / 1e6;
+        set({ playing: false, cursor, ...project(cursor) });
+      },
+      setSpeed(speed) {
+        set({ speed: clampSpeed(speed) });
+      },
+      restart() {
+        get().seek(0);
+      },
+      stepNext() {
+        const { timeline, cursor, status, available } = get();
+        get().pause();
+        const next = timeline ? nextStepStart(timeline, cursor) : null;
+        if (next === null) {
+          if (status === 'done') get().seek(available);
+          return false;
+        }
+        get().seek(next);
+        const step = get().timeline?.steps.find((s) => s.start === next);
+        if (step) set({ selectedStep: step.id });
+        return true;
+      },
+      advance(dt) {
+        const { playing, speed, cursor, available, status } = get();
+        if (!playing || !(dt > 0)) return;
+        // while the worker is still producing, do not run ahead of the stream
+        const limit = status === 'done' ? available : Math.max(cursor, available);
+        const next = Math.min(cursor + dt * speed, limit);
+        if (next !== cursor) set({ cursor: next, ...project(next) });
+        if (status === 'done' && next >= available) set({ playing: false });
+      },
+
+      inject(lun, kind, options = {}) {
+        const { scenario: sc, cursor } = get();
+        const at = round6(cursor);
+        const fault = {
+          lun,
+          kind,
+          at,
+          ...(options.duration !== undefined ? { duration: options.duration } : {}),
+        };
+        const duration = Math.min(LIMITS.duration, Math.max(sc.duration, at + RUN_AFTER_INJECT));
+        const next: Scenario = { ...sc, duration, faults: [...sc.faults, fault] };
+        get().setScenario(next, undefined, true);
+        return next;
+      },
+      selectStep(id) {
+        set({ selectedStep: id });
+      },
+      selectLun(lun) {
+        set({ selectedLun: lun });
+      },
+      setBrush(range) {
+        set({ brush: range && range[1] > range[0] ? range : null });
+      },
+      toggleTarget(target) {
+        const collapsed = { ...get().collapsed };
+        if (collapsed[target]) delete collapsed[target];
+        else collapsed[target] = true;
+        set({ collapsed });
+      },
+      stream() {
+        return buffer;
+      },
+    };
+  });
 }

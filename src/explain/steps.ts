@@ -1,0 +1,111 @@
+// Words for the page: what each recovery step is in the kernel, what each scope blocks, and
+// what the cover letter's three operations do. The step's own transition names the kernel
+// function that ran (its `fn`); these texts say what that function is for.
+import type { BlockScope, FaultKind, Op, StepKind, StepResult } from '../engine';
+
+export const STEP_LABEL: Record<StepKind, string> = {
+  abort: 'abort',
+  drain: 'waiting for commands in flight',
+  'tmf-slot': 'waiting for a TMF slot',
+  'get-sense': 'REQUEST SENSE',
+  'start-unit': 'START UNIT',
+  'lun-reset': 'LUN reset',
+  'target-reset': 'target reset',
+  'bus-reset': 'bus reset',
+  'host-reset': 'host reset',
+  settle: 'settle sleep',
+  tur: 'TEST UNIT READY',
+  offline: 'offline',
+  strategy: 'transport strategy',
+};
+
+/** Short names for bars and node labels. */
+export const STEP_SHORT: Record<StepKind, string> = {
+  abort: 'abort',
+  drain: 'drain',
+  'tmf-slot': 'TMF slot',
+  'get-sense': 'sense',
+  'start-unit': 'START',
+  'lun-reset': 'LUN reset',
+  'target-reset': 'tgt reset',
+  'bus-reset': 'bus reset',
+  'host-reset': 'host reset',
+  settle: 'settle',
+  tur: 'TUR',
+  offline: 'offline',
+  strategy: 'strategy',
+};
+
+const RESET_WHY =
+  'The driver sends the task management function and waits for its answer; a reset handler that returns FAILED (or does not exist) sends the ladder to the next, wider rung.';
+
+export const STEP_TEXT: Record<StepKind, string> = {
+  abort:
+    "The command timed out. scsi_timeout() hands it to scsi_abort_command(), which queues scmd_eh_abort_handler() to call the driver's eh_abort_handler for that one command. In host scope this runs beside normal I/O and blocks nothing; with the series, a LUN-scoped device aborts inside its own ladder. If the abort succeeds the command is retried; if it fails, the command goes to error handling proper.",
+  drain:
+    'Error handling cannot start while other commands are still out in the scope being recovered: the handler only wakes when every command in flight has completed or failed (scsi_eh_wakeup() checks scsi_host_busy() == host_failed; the series does the same per device or per target). Until then the scope is already blocked, so every healthy device in it waits for the slowest command, in the worst case its full timeout.',
+  'tmf-slot':
+    "A scoped ladder waits for one of the host's max_scoped_eh_tmfs slots: the series bounds how many task management functions scoped recovery sends to one HBA at once, so that many failing LUNs cannot flood the firmware.",
+  'get-sense':
+    'scsi_eh_get_sense() asks for sense data of commands that ended with CHECK CONDITION but without it. The timed-out commands of these cases have none to fetch, so it finds nothing to do.',
+  'start-unit':
+    'scsi_eh_stu() sends START STOP UNIT to devices that said they need it (NOT READY, initializing command required). None of these cases do, so it is skipped.',
+  'lun-reset': `scsi_try_bus_device_reset() calls the driver's eh_device_reset_handler: a LOGICAL UNIT RESET of one LUN, which ends every command of that LUN. ${RESET_WHY}`,
+  'target-reset': `scsi_try_target_reset() calls eh_target_reset_handler: a reset of every LUN behind the target port. ${RESET_WHY}`,
+  'bus-reset': `scsi_try_bus_reset() calls eh_bus_reset_handler for one channel, then sleeps BUS_RESET_SETTLE_TIME (10 s) so that the devices can come back. ${RESET_WHY}`,
+  'host-reset': `scsi_try_host_reset() calls eh_host_reset_handler: the HBA itself is reset, then HOST_RESET_SETTLE_TIME (10 s) of sleep. If even this fails, scsi_eh_offline_sdevs() takes the failing devices offline.`,
+  settle:
+    'ssleep() after a bus or host reset: BUS_RESET_SETTLE_TIME or HOST_RESET_SETTLE_TIME, 10 s each. The whole host stays blocked while it sleeps, whatever the fault was.',
+  tur: 'scsi_eh_tur() sends TEST UNIT READY to check that the device answers after the reset. If it fails, the reset did not help and the ladder goes on; a device that answers nothing makes every TUR wait out eh_timeout (10 s).',
+  offline:
+    'scsi_eh_offline_sdevs(): every rung failed, so the device is set offline and its commands fail with EIO; it takes no I/O until someone brings it back (echo running > state).',
+  strategy:
+    "The transport (libsas) replaces the SCSI midlayer's ladder with its own eh_strategy_handler, which recovers the whole host its own way.",
+};
+
+export const RESULT_TEXT: Record<StepResult, string> = {
+  success: 'succeeded',
+  failed: 'failed',
+  ready: 'device ready',
+  'not-ready': 'device not ready',
+  done: 'done',
+  skipped: 'nothing to do',
+};
+
+export const SCOPE_TEXT: Record<BlockScope, string> = {
+  host: 'host recovery: the Scsi_Host is in SHOST_RECOVERY, so scsi_host_queue_ready() refuses every command to every device of the host until scsi_restart_operations()',
+  target:
+    "target recovery (the series): scsi_target_block() stops every LUN of the target while its ladder runs; the host's other targets go on",
+  lun: 'LUN recovery (the series): only this device is blocked (scsi_internal_device_block) while its own ladder runs; its neighbours go on',
+};
+
+export const OP_TEXT: Record<Op, string> = {
+  'add-error-cmd':
+    'add error command: the failed command is parked with the recovery that will handle it',
+  'wake-up': 'wake up: the handler starts once nothing else is in flight in the scope',
+  'block-io': 'block I/O: the scope stops taking new commands',
+  'unblock-io': 'unblock I/O: the scope takes commands again',
+};
+
+export const FAULT_LABEL: Record<FaultKind, string> = {
+  timeout: 'command timeout',
+  'abort-fails': 'abort fails',
+  'lun-reset-fails': 'LUN reset fails',
+  'target-reset-fails': 'target reset fails',
+  'bus-reset-fails': 'bus reset fails',
+  'host-reset-fails': 'host reset fails',
+  'tur-fails': 'TEST UNIT READY fails',
+  'medium-error': 'medium error (reads)',
+};
+
+export const FAULT_TEXT: Record<FaultKind, string> = {
+  timeout: 'the next read or write gets no answer, so it times out after the command timeout',
+  'abort-fails': "the driver's abort handler returns FAILED",
+  'lun-reset-fails': 'the LUN reset (eh_device_reset_handler) returns FAILED',
+  'target-reset-fails': "the reset of this LUN's target returns FAILED",
+  'bus-reset-fails': "the reset of this LUN's bus returns FAILED",
+  'host-reset-fails': "the reset of this LUN's host returns FAILED",
+  'tur-fails': 'TEST UNIT READY fails after a reset',
+  'medium-error':
+    'reads end with CHECK CONDITION, MEDIUM ERROR (03/11): failed at once, no recovery',
+};

@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { presets, simulate } from '../engine';
+import { TransitionBuffer } from './buffer';
+import { Projection, type PlaybackView } from './projection';
+import { buildTimeline } from './timeline';
+import { topologyOf } from './topology';
+
+const run = simulate(presets['bench-lun-fails-host']!, { seed: 7 });
+const buffer = new TransitionBuffer();
+buffer.push(run.transitions);
+const start = run.transitions[0]!;
+if (start.type !== 'run-start') throw new Error('no run-start');
+const topo = topologyOf(start);
+
+const plain = (v: PlaybackView) =>
+  JSON.parse(
+    JSON.stringify({
+      ...v,
+      targets: [...v.targets],
+      channels: [...v.channels],
+      hosts: [...v.hosts],
+    }),
+  ) as unknown;
+
+describe('projection', () => {
+  it('from a checkpoint reaches the state of a fold from the start', () => {
+    expect(buffer.length).toBeGreaterThan(500);
+    const withCheckpoints = new Projection(topo, buffer, 50);
+    fc.assert(
+      fc.property(
+        fc.array(fc.double({ min: 0, max: run.metrics.recoveryWindow![1] + 2, noNaN: true }), {
+          minLength: 1,
+          maxLength: 6,
+        }),
+        (ts) => {
+          for (const t of ts) withCheckpoints.seek(t);
+          const t = ts[ts.length - 1]!;
+          const fromStart = new Projection(topo, buffer, 1e9);
+          fromStart.seek(t);
+          expect(plain(withCheckpoints.view())).toEqual(plain(fromStart.view()));
+        },
+      ),
+      // back from inside the host's recovery to before it, and in again
+      { numRuns: 40, examples: [[[10, 3]], [[12, 1, 9]], [[14, 0.05]]] },
+    );
+  });
+
+  it('agrees with the engine: each timed step is active on its node, and the final figures', () => {
+    const p = new Projection(topo, buffer);
+    const model = buildTimeline(run.transitions);
+    const timed = model.steps.filter((x) => x.end !== null && x.end > x.start);
+    expect(timed.length).toBeGreaterThanOrEqual(5);
+    for (const step of timed) {
+      p.seek((step.start + step.end!) / 2);
+      const v = p.view();
+      expect(v.active.map((a) => a.id)).toContain(step.id);
+      // the node it acts on carries it
+      const on =
+        v.luns.find((l) => l.id === step.on)?.step ??
+        v.targets.get(step.on)?.steps[0] ??
+        v.channels.get(step.on)?.steps[0] ??
+        v.hosts.get(step.on)?.steps[0];
+      expect(on).toBeDefined();
+    }
+    p.seek(run.metrics.recoveryWindow![1]);
+    const f = p.view().figures;
+    expect(f.eio).toBe(run.metrics.eio);
+    // live availability counts from the fault with tick resolution; the engine's, exactly
+    expect(f.healthyAvailabilityMean!).toBeCloseTo(run.metrics.healthyAvailabilityMean!, 1);
+    expect(Math.abs(f.healthyLongestGap! - run.metrics.healthyLongestGap!)).toBeLessThan(0.25);
+    expect(Math.abs(f.recoveryTime! - run.metrics.recoveryTime!)).toBeLessThan(0.25);
+  });
+
+  it('keeps the objects of nodes that did not change', () => {
+    const p = new Projection(topo, buffer);
+    p.seek(1);
+    const a = p.view();
+    p.seek(1);
+    const b = p.view();
+    expect(b.luns).toBe(a.luns);
+    expect(b.hosts.get('0')).toBe(a.hosts.get('0'));
+    p.seek(run.metrics.recoveryWindow![0] + 1.2);
+    const c = p.view();
+    expect(c.luns).not.toBe(a.luns);
+  });
+});

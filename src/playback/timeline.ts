@@ -1,0 +1,285 @@
+// What the timeline draws, read from a transition stream: each LUN's blocked spans (with
+// the scope that blocked it) and I/O per tick, each host's recovery, and the recovery steps
+// as bars on the lane of the host or target they act on. Built incrementally as batches
+// arrive; pure, so it is tested in Node and works the same for imported kernel traces.
+import type {
+  BlockScope,
+  CmdEvent,
+  DeviceState,
+  EscalateTransition,
+  FaultTransition,
+  Metrics,
+  NodeId,
+  Op,
+  StepKind,
+  StepResult,
+  Transition,
+} from '../engine';
+import { laneOf, topologyOf, type Topology } from './topology';
+
+export interface StateSpan {
+  start: number;
+  /** null while it lasts */
+  end: number | null;
+  state: Exclude<DeviceState, 'running'>;
+  by: BlockScope | null;
+}
+
+export interface StepBar {
+  id: number;
+  step: StepKind;
+  scope: BlockScope | null;
+  on: NodeId;
+  fn: string;
+  start: number;
+  end: number | null;
+  result: StepResult | null;
+  detail?: string;
+  /** the host or target lane it is drawn on */
+  lane: NodeId;
+  /** sub-row inside the lane, for steps that overlap */
+  row: number;
+}
+
+export interface OpMark {
+  t: number;
+  op: Op;
+  scope: BlockScope;
+  on: NodeId;
+  fn: string;
+  detail?: string;
+}
+
+export interface CmdMark {
+  t: number;
+  on: NodeId;
+  event: CmdEvent;
+  fn: string;
+  detail?: string;
+}
+
+export interface LunSeries {
+  /** completions per tick, indexed by round(t / tick) */
+  done: number[];
+  failed: number[];
+}
+
+export interface TimelineModel {
+  /** bumps on every change, for memoised drawing */
+  version: number;
+  topology: Topology | null;
+  /** time of the last transition seen */
+  end: number;
+  complete: boolean;
+  tick: number;
+  lunSpans: Map<NodeId, StateSpan[]>;
+  hostSpans: Map<NodeId, { start: number; end: number | null }[]>;
+  steps: StepBar[];
+  stepsByLane: Map<NodeId, StepBar[]>;
+  /** sub-rows each lane needs */
+  laneRows: Map<NodeId, number>;
+  escalations: EscalateTransition[];
+  faults: FaultTransition[];
+  ops: OpMark[];
+  marks: CmdMark[];
+  series: Map<NodeId, LunSeries>;
+  metrics: Metrics | null;
+}
+
+const QUIET: ReadonlySet<CmdEvent> = new Set(['queued', 'dispatched', 'completed']);
+
+export class TimelineBuilder {
+  private m: TimelineModel = {
+    version: 0,
+    topology: null,
+    end: 0,
+    complete: false,
+    tick: 0.1,
+    lunSpans: new Map(),
+    hostSpans: new Map(),
+    steps: [],
+    stepsByLane: new Map(),
+    laneRows: new Map(),
+    escalations: [],
+    faults: [],
+    ops: [],
+    marks: [],
+    series: new Map(),
+    metrics: null,
+  };
+  private stepById = new Map<number, StepBar>();
+  /** per lane, the end of the last bar of each row (Infinity while open) */
+  private rowEnds = new Map<NodeId, number[]>();
+
+  add(batch: readonly Transition[]): void {
+    const m = this.m;
+    for (const tr of batch) {
+      if (tr.t > m.end) m.end = tr.t;
+      switch (tr.type) {
+        case 'run-start':
+          m.topology = topologyOf(tr);
+          for (const l of tr.luns) {
+            m.lunSpans.set(l, []);
+            m.series.set(l, { done: [], failed: [] });
+          }
+          for (const h of tr.hosts) m.hostSpans.set(h.id, []);
+          for (const h of m.topology.hosts) m.stepsByLane.set(h.id, []);
+          for (const t of m.topology.targets) m.stepsByLane.set(t.id, []);
+          break;
+        case 'device': {
+          const spans = m.lunSpans.get(tr.on);
+          if (!spans) break;
+          const last = spans[spans.length - 1];
+          if (last && last.end === null) {
+            if (last.state === tr.state && last.by === tr.blockedBy) break;
+            last.end = tr.t;
+          }
+          if (tr.state !== 'running')
+            spans.push({ start: tr.t, end: null, state: tr.state, by: tr.blockedBy });
+          break;
+        }
+        case 'host': {
+          const spans = m.hostSpans.get(tr.on);
+          if (!spans) break;
+          const last = spans[spans.length - 1];
+          if (tr.state === 'recovery') {
+            if (!last || last.end !== null) spans.push({ start: tr.t, end: null });
+          } else if (last && last.end === null) last.end = tr.t;
+          break;
+        }
+        case 'step':
+          if (tr.phase === 'start') this.startStep(tr.id, tr);
+          else {
+            const bar = this.stepById.get(tr.id);
+            if (bar) {
+              bar.end = tr.t;
+              bar.result = tr.result ?? null;
+              if (tr.detail) bar.detail = tr.detail;
+              const ends = this.rowEnds.get(bar.lane);
+              if (ends) ends[bar.row] = tr.t;
+            }
+          }
+          break;
+        case 'escalate':
+          m.escalations.push(tr);
+          break;
+        case 'fault':
+          m.faults.push(tr);
+          break;
+        case 'op':
+          m.ops.push({
+            t: tr.t,
+            op: tr.op,
+            scope: tr.scope,
+            on: tr.on,
+            fn: tr.fn,
+            ...(tr.detail ? { detail: tr.detail } : {}),
+          });
+          break;
+        case 'cmd':
+          if (!QUIET.has(tr.event))
+            m.marks.push({
+              t: tr.t,
+              on: tr.on,
+              event: tr.event,
+              fn: tr.fn,
+              ...(tr.detail ? { detail: tr.detail } : {}),
+            });
+          break;
+        case 'io': {
+          m.tick = tr.dt;
+          const i = Math.round(tr.t / tr.dt);
+          for (const l of tr.luns) {
+            const s = m.series.get(l.on);
+            if (!s) continue;
+            while (s.done.length <= i) {
+              s.done.push(0);
+              s.failed.push(0);
+            }
+            s.done[i] = l.done;
+            s.failed[i] = l.failed;
+          }
+          break;
+        }
+        case 'metrics':
+          m.metrics = tr.metrics;
+          break;
+        case 'run-end':
+          m.complete = true;
+          break;
+      }
+    }
+    m.version++;
+  }
+
+  private startStep(
+    id: number,
+    tr: {
+      t: number;
+      step: StepKind;
+      scope: BlockScope | null;
+      on: NodeId;
+      fn: string;
+      detail?: string;
+    },
+  ): void {
+    const m = this.m;
+    const lane = m.topology ? laneOf(m.topology, tr.on) : tr.on;
+    let ends = this.rowEnds.get(lane);
+    if (!ends) {
+      ends = [];
+      this.rowEnds.set(lane, ends);
+    }
+    let row = ends.findIndex((e) => e <= tr.t);
+    if (row < 0) {
+      row = ends.length;
+      ends.push(Infinity);
+    } else ends[row] = Infinity;
+    m.laneRows.set(lane, Math.max(m.laneRows.get(lane) ?? 0, row + 1));
+    const bar: StepBar = {
+      id,
+      step: tr.step,
+      scope: tr.scope,
+      on: tr.on,
+      fn: tr.fn,
+      start: tr.t,
+      end: null,
+      result: null,
+      lane,
+      row,
+      ...(tr.detail ? { detail: tr.detail } : {}),
+    };
+    m.steps.push(bar);
+    this.stepById.set(id, bar);
+    let list = m.stepsByLane.get(lane);
+    if (!list) {
+      list = [];
+      m.stepsByLane.set(lane, list);
+    }
+    list.push(bar);
+  }
+
+  /** The model as it stands: a new object (the lists inside are shared and keep growing). */
+  model(): TimelineModel {
+    return { ...this.m };
+  }
+}
+
+export function buildTimeline(transitions: readonly Transition[]): TimelineModel {
+  const b = new TimelineBuilder();
+  b.add(transitions);
+  return b.model();
+}
+
+/** The start time of the first step that starts after t, or null. */
+export function nextStepStart(model: TimelineModel, t: number): number | null {
+  let best: number | null = null;
+  for (const s of model.steps)
+    if (s.start > t + 1e-9 && (best === null || s.start < best)) best = s.start;
+  return best;
+}
+
+/** The step with this id, or null. */
+export function stepById(model: TimelineModel, id: number): StepBar | null {
+  return model.steps.find((s) => s.id === id) ?? null;
+}

@@ -1,0 +1,247 @@
+// The host -> channel -> target -> LUN tree at the cursor. Each node selects its own slice
+// of the store's view, which keeps a node's object while its drawing is unchanged, so only
+// the nodes that changed render again. The blocked region is an overlay on the node that is
+// recovering: the whole host, one target, or one LUN.
+import { memo } from 'react';
+import { driverProfile, type NodeId } from '../../engine';
+import { STEP_LABEL } from '../../explain/steps';
+import type { ActiveStep } from '../../playback/projection';
+import type { ChannelNode, HostNode, TargetNode, Topology } from '../../playback/topology';
+import { useSim } from '../../store';
+
+export type Density = 'full' | 'small' | 'compact';
+
+export function densityFor(luns: number): Density {
+  if (luns <= 64) return 'full';
+  if (luns <= 256) return 'small';
+  return 'compact';
+}
+
+function StepTag({ steps }: { steps: readonly ActiveStep[] }) {
+  const s = steps[0];
+  if (!s) return null;
+  return (
+    <span
+      className="step-tag"
+      data-testid="step-tag"
+      data-step={s.step}
+      data-scope={s.scope ?? 'none'}
+      title={`${STEP_LABEL[s.step]} (${s.fn})${s.detail ? `: ${s.detail}` : ''}`}
+    >
+      {STEP_LABEL[s.step]}
+      {steps.length > 1 ? ` +${steps.length - 1}` : ''}
+    </span>
+  );
+}
+
+const QUEUE_DOTS = 6;
+
+const Lun = memo(function Lun({
+  id,
+  index,
+  density,
+  onOpen,
+}: {
+  id: NodeId;
+  index: number;
+  density: Density;
+  onOpen: (lun: NodeId, el: HTMLElement) => void;
+}) {
+  const v = useSim((s) => s.view?.luns[index]);
+  const selected = useSim((s) => s.selectedLun === id);
+  const lunNo = id.slice(id.lastIndexOf(':') + 1);
+  const state = v?.state ?? 'running';
+  const by = v?.blockedBy ?? null;
+  const rate = v?.rate ?? 0;
+  const level = rate <= 0 ? 0 : rate < 10 ? 1 : rate < 40 ? 2 : 3;
+  const label =
+    `LUN ${id}: ${state}` +
+    (by ? `, blocked by ${by} recovery` : '') +
+    (v?.step ? `, ${STEP_LABEL[v.step.step]} in progress` : '') +
+    `, ${rate.toFixed(0)} I/O per second` +
+    (v?.faults.length ? `, faults: ${v.faults.join(', ')}` : '') +
+    '. Press to inject a fault.';
+  return (
+    <button
+      type="button"
+      className="node lun"
+      data-testid={`lun-${id}`}
+      data-lun={id}
+      data-state={state}
+      data-blocked-by={by ?? ''}
+      data-failing={v?.failing ? 'true' : 'false'}
+      data-io={level}
+      data-selected={selected ? 'true' : undefined}
+      aria-label={label}
+      title={label}
+      onClick={(e) => onOpen(id, e.currentTarget)}
+    >
+      {density !== 'compact' && (
+        <span className="lun-name">{density === 'full' ? `LUN ${lunNo}` : lunNo}</span>
+      )}
+      {density === 'full' && (
+        <>
+          <span className="io" aria-hidden="true">
+            <span className="io-flow" />
+          </span>
+          <span className="lun-figures" aria-hidden="true">
+            {rate.toFixed(0)}/s
+            {v && v.eio > 0 ? <span className="eio"> · {v.eio} EIO</span> : null}
+          </span>
+          <span className="queue" aria-hidden="true" data-queue={v?.outstanding ?? 0}>
+            {Array.from({ length: Math.min(QUEUE_DOTS, v?.outstanding ?? 0) }, (_, i) => (
+              <i key={i} />
+            ))}
+            {(v?.outstanding ?? 0) > QUEUE_DOTS ? `+${(v?.outstanding ?? 0) - QUEUE_DOTS}` : ''}
+          </span>
+          {v?.step ? <StepTag steps={[v.step]} /> : null}
+          {v?.faults.length ? (
+            <span className="fault-badge" title={v.faults.join(', ')}>
+              ⚡
+            </span>
+          ) : null}
+        </>
+      )}
+      <span className="overlay" data-scope="lun" data-active={by === 'lun' ? 'true' : 'false'} />
+    </button>
+  );
+});
+
+const Target = memo(function Target({
+  target,
+  topology,
+  density,
+  onOpen,
+}: {
+  target: TargetNode;
+  topology: Topology;
+  density: Density;
+  onOpen: (lun: NodeId, el: HTMLElement) => void;
+}) {
+  const v = useSim((s) => s.view?.targets.get(target.id));
+  const tid = target.id.slice(target.id.lastIndexOf(':') + 1);
+  return (
+    <div
+      className="node target"
+      data-testid={`target-${target.id}`}
+      data-node={target.id}
+      data-blocked={v?.blocked ? 'true' : 'false'}
+      role="group"
+      aria-label={`target ${target.id}${v?.blocked ? ', blocked by target recovery' : ''}`}
+    >
+      <div className="node-head">
+        <span className="node-name">{density === 'compact' ? tid : `target ${tid}`}</span>
+        {v?.steps.length ? <StepTag steps={v.steps} /> : null}
+      </div>
+      <div className="luns">
+        {target.luns.map((l) => (
+          <Lun key={l} id={l} index={topology.lunIndex.get(l)!} density={density} onOpen={onOpen} />
+        ))}
+      </div>
+      <span className="overlay" data-scope="target" data-active={v?.blocked ? 'true' : 'false'} />
+    </div>
+  );
+});
+
+function Channel({
+  channel,
+  topology,
+  density,
+  onOpen,
+}: {
+  channel: ChannelNode;
+  topology: Topology;
+  density: Density;
+  onOpen: (lun: NodeId, el: HTMLElement) => void;
+}) {
+  const v = useSim((s) => s.view?.channels.get(channel.id));
+  return (
+    <div className="node channel" data-testid={`channel-${channel.id}`} data-node={channel.id}>
+      <div className="node-head">
+        <span className="node-name">
+          channel {channel.id.slice(channel.id.lastIndexOf(':') + 1)}
+        </span>
+        {v?.steps.length ? <StepTag steps={v.steps} /> : null}
+      </div>
+      <div className="targets">
+        {channel.targets.map((t) => (
+          <Target key={t.id} target={t} topology={topology} density={density} onOpen={onOpen} />
+        ))}
+      </div>
+    </div>
+  );
+}
+
+function Host({
+  host,
+  topology,
+  density,
+  scope,
+  onOpen,
+}: {
+  host: HostNode;
+  topology: Topology;
+  density: Density;
+  scope: string;
+  onOpen: (lun: NodeId, el: HTMLElement) => void;
+}) {
+  const v = useSim((s) => s.view?.hosts.get(host.id));
+  return (
+    <section
+      className="node host"
+      data-testid={`host-${host.id}`}
+      data-node={host.id}
+      data-state={v?.state ?? 'running'}
+      data-blocked={v?.blocked ? 'true' : 'false'}
+      aria-label={`host ${host.id}, ${host.driver}, ${scope} scope${v?.state === 'recovery' ? ', in recovery' : ''}`}
+    >
+      <div className="node-head">
+        <span className="node-name">
+          host {host.id} <span className="driver">{host.driver}</span>{' '}
+          <span className="scope-name">{scope} scope</span>
+        </span>
+        {v?.state === 'recovery' ? <span className="host-state">SHOST_RECOVERY</span> : null}
+        {v?.steps.length ? <StepTag steps={v.steps} /> : null}
+      </div>
+      {host.channels.map((c) => (
+        <Channel key={c.id} channel={c} topology={topology} density={density} onOpen={onOpen} />
+      ))}
+      <span className="overlay" data-scope="host" data-active={v?.blocked ? 'true' : 'false'} />
+    </section>
+  );
+}
+
+export function Tree({ onOpen }: { onOpen: (lun: NodeId, el: HTMLElement) => void }) {
+  const topology = useSim((s) => s.timeline?.topology ?? null);
+  const scenario = useSim((s) => s.scenario);
+  if (!topology)
+    return (
+      <div className="tree empty" data-testid="tree">
+        Simulating…
+      </div>
+    );
+  const density = densityFor(topology.luns.length);
+  return (
+    <div
+      className="tree"
+      data-testid="tree"
+      data-density={density}
+      aria-label="Host, targets and LUNs"
+    >
+      {topology.hosts.map((h, i) => {
+        const spec = scenario.hosts[i];
+        const scope = spec ? (spec.scope ?? driverProfile(spec.driver).defaultScope) : 'host';
+        return (
+          <Host
+            key={h.id}
+            host={h}
+            topology={topology}
+            density={density}
+            scope={scope}
+            onOpen={onOpen}
+          />
+        );
+      })}
+    </div>
+  );
+}
