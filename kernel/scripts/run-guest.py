@@ -85,7 +85,7 @@ def main():
     ap.add_argument("--initrd", required=True)
     ap.add_argument("--results", required=True, help="folder for this run's logs")
     ap.add_argument("--tests", default="", help="comma-separated test names (default: all)")
-    ap.add_argument("--mode", default="test", choices=["test", "demo", "bench", "fastpath"])
+    ap.add_argument("--mode", default="test", choices=["test", "demo", "bench", "fastpath", "trace"])
     ap.add_argument("--timeout", type=int, default=2400, help="bound on the whole guest run (s)")
     ap.add_argument("--test-bound", type=int, default=600, help="bound on one test (s)")
     ap.add_argument("--memory", default="2048")

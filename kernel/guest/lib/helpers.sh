@@ -409,7 +409,8 @@ read_wait() {
 
 # fio_start NAME SECONDS DEV...: steady 4 KiB random reads, one fio process
 # per device, every completion logged with its wall-clock time (ms).  With
-# FIO_RATE set, each device reads at most FIO_RATE times a second.
+# FIO_RATE set, each device reads at most FIO_RATE times a second; FIO_EXTRA
+# adds fio options.
 fio_start() {
 	_n=$1
 	_s=$2
@@ -419,7 +420,7 @@ fio_start() {
 		awk '{ print $1 }' /sys/block/"$d"/stat > "$FIO_DIR/$d.reads0"
 		fio --name="$d" --filename=/dev/"$d" --rw=randread --bs=4k \
 			--direct=1 --ioengine=psync --time_based \
-			${FIO_RATE:+--rate_iops=$FIO_RATE} \
+			${FIO_RATE:+--rate_iops=$FIO_RATE} ${FIO_EXTRA:-} \
 			--runtime="$_s" --size=8m \
 			--write_lat_log="$FIO_DIR/$_n-$d" --log_avg_msec=0 \
 			--log_unix_epoch=1 --output="$FIO_DIR/$_n-$d.out" \
