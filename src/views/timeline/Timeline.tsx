@@ -198,7 +198,14 @@ function TimelineChart({ model, topology, view, setView }: ChartProps) {
       .ticks(n)
       .tickSizeOuter(0)
       .tickFormat((t) => formatTick(t, step));
-    d3.select(g).call(axis);
+    const sel = d3.select(g).call(axis);
+    // keep the labels at either end inside the strip
+    sel.selectAll<SVGGElement, number>('.tick').each(function (t) {
+      const px = x(t);
+      d3.select(this)
+        .select('text')
+        .attr('text-anchor', px < 16 ? 'start' : px > width - 22 ? 'end' : 'middle');
+    });
   }, [x, domain, width]);
 
   // The brush strip: its behaviour follows the width; its selection follows the store.

@@ -284,7 +284,7 @@ function drawEscalations(
     .call((sel) => {
       sel.append('line').attr('y1', 0).attr('y2', h);
       // an up-pointing arrow head: recovery climbs to a wider scope
-      sel.append('path').attr('d', `M-4,6 L0,0 L4,6 Z`);
+      sel.append('path').attr('d', 'M-5,8 L0,0 L5,8 Z');
     });
 }
 

@@ -82,7 +82,7 @@ describe('labels', () => {
     expect(isFailure('not-ready')).toBe(true);
     expect(isFailure('success')).toBe(false);
     expect(isFailure(null)).toBe(false);
-    expect(barText(bar({ result: 'failed' }))).toBe('LUN reset ✗');
+    expect(barText(bar({ result: 'failed' }))).toBe('✗ LUN reset');
     expect(barText(bar())).toBe('LUN reset');
   });
 

@@ -67,9 +67,9 @@ export function fitLabel(label: string, width: number, charPx = 6.5, pad = 6): s
   return `${label.slice(0, room - 1).trimEnd()}…`;
 }
 
-/** What a bar shows: its short name, with ✗ when it failed. */
+/** What a bar shows: its short name, after a ✗ when it failed (so that cutting keeps it). */
 export function barText(bar: Pick<StepBar, 'step' | 'result'>): string {
-  return isFailure(bar.result) ? `${stepLabel(bar.step)} ✗` : stepLabel(bar.step);
+  return isFailure(bar.result) ? `✗ ${stepLabel(bar.step)}` : stepLabel(bar.step);
 }
 
 export const laneLabel = {
