@@ -28,6 +28,8 @@ const KEY_ZOOM = 0.8;
 const KEY_PAN = 0.15;
 /** pointer travel (px) after which a press is a drag, not a click */
 const DRAG_PX = 3;
+/** LUN lanes draw their I/O only near the rows in view: redrawn per BAND px scrolled */
+const BAND = 400;
 
 type Scale = d3.ScaleLinear<number, number>;
 
@@ -89,6 +91,12 @@ function TimelineChart({ model, topology, view, setView }: ChartProps) {
   const brushBehaviour = useRef<d3.BrushBehavior<unknown> | null>(null);
 
   const [width, setWidth] = useState(0);
+  const [viewH, setViewH] = useState(0);
+  const [bandIndex, setBandIndex] = useState(0);
+  const band = useMemo<[number, number]>(
+    () => [(bandIndex - 1) * BAND, (bandIndex + 2) * BAND + viewH],
+    [bandIndex, viewH],
+  );
 
   const uid = useId().replace(/[^A-Za-z0-9_-]/g, '');
   const patterns = useMemo<PatternIds>(
@@ -118,9 +126,17 @@ function TimelineChart({ model, topology, view, setView }: ChartProps) {
   useEffect(() => {
     const body = bodyRef.current;
     if (!body) return;
-    const ro = new ResizeObserver(() => setWidth(Math.max(0, body.clientWidth - LABEL_W)));
+    const ro = new ResizeObserver(() => {
+      setWidth(Math.max(0, body.clientWidth - LABEL_W));
+      setViewH(body.clientHeight);
+    });
+    const onScroll = () => setBandIndex(Math.floor(body.scrollTop / BAND));
     ro.observe(body);
-    return () => ro.disconnect();
+    body.addEventListener('scroll', onScroll, { passive: true });
+    return () => {
+      ro.disconnect();
+      body.removeEventListener('scroll', onScroll);
+    };
   }, []);
 
   const showTip = useCallback((event: PointerEvent | null, content: TipContent | null) => {
@@ -156,7 +172,7 @@ function TimelineChart({ model, topology, view, setView }: ChartProps) {
     [selectStep],
   );
 
-  // The lanes: redrawn when the model, size, zoom, folding or selection change.
+  // The lanes: redrawn when the model, size, zoom, folding, selection or scrolled band change.
   useEffect(() => {
     const g = lanesRef.current;
     if (!g || width <= 0) return;
@@ -170,6 +186,7 @@ function TimelineChart({ model, topology, view, setView }: ChartProps) {
       selectedStep,
       patterns,
       rateMax,
+      band,
       tip: showTip,
       selectStep: selectStepByClick,
     });
@@ -183,6 +200,7 @@ function TimelineChart({ model, topology, view, setView }: ChartProps) {
     selectedStep,
     patterns,
     rateMax,
+    band,
     showTip,
     selectStepByClick,
   ]);

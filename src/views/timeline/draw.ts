@@ -18,7 +18,16 @@ import {
   type TipContent,
 } from './format';
 import { laneForNode, type Lane, type LaneLayout } from './layout';
-import { binSeries, byStart, clipInterval, thinByPixel, tickIndexAt, type Domain } from './scale';
+import {
+  binSeries,
+  byStart,
+  clipInterval,
+  inBand,
+  stepPoints,
+  thinByPixel,
+  tickIndexAt,
+  type Domain,
+} from './scale';
 
 export type PatternIds = Record<'host' | 'target' | 'lun', string>;
 
@@ -34,6 +43,8 @@ export interface DrawContext {
   patterns: PatternIds;
   /** completions per tick that fill a LUN lane */
   rateMax: number;
+  /** the rows (y, px) scrolled into view, with a margin: LUN lanes outside draw no I/O */
+  band: readonly [number, number];
   /** shows (or, with null, hides) the tooltip for a pointer event */
   tip: (event: PointerEvent, content: TipContent | null) => void;
   selectStep: (id: number) => void;
@@ -88,7 +99,8 @@ export function drawLanes(root: SVGGElement, ctx: DrawContext): void {
       .attr('height', lane.height);
     if (lane.kind === 'lun') {
       drawLun(lg, bg, lane, ctx);
-      drawMarks(lg, lane, marksByLane.get(lane.key) ?? [], ctx);
+      if (inBand(lane.y, lane.height, ctx.band))
+        drawMarks(lg, lane, marksByLane.get(lane.key) ?? [], ctx);
     } else {
       bg.on('pointermove', (e: PointerEvent) => ctx.tip(e, null));
       if (lane.kind === 'host') drawHostSpans(lg, lane, ctx);
@@ -216,7 +228,7 @@ function drawLun(
       .on('pointermove', (e: PointerEvent) => ctx.tip(e, spanTip(span, lane.id, ctx.openEnd)));
   }
 
-  if (!series || ctx.rateMax <= 0) return;
+  if (!series || ctx.rateMax <= 0 || !inBand(lane.y, h, ctx.band)) return;
   const y = d3
     .scaleLinear()
     .domain([0, ctx.rateMax])
@@ -225,14 +237,15 @@ function drawLun(
   const maxBins = Math.max(1, Math.floor(ctx.width / 2));
   const bins = binSeries(series.done, tick, domain, maxBins);
   if (bins.length) {
-    const pts: [number, number][] = [];
-    for (const b of bins) pts.push([x(b.t0), b.value], [x(b.t1), b.value]);
     const area = d3
       .area<[number, number]>()
-      .x((p) => p[0])
+      .digits(1)
+      .x((p) => x(p[0]))
       .y0(h - 1.5)
       .y1((p) => y(p[1]));
-    lg.append('path').attr('class', 'tl-rate').attr('d', area(pts));
+    lg.append('path')
+      .attr('class', 'tl-rate')
+      .attr('d', area(stepPoints(bins)));
   }
   const failed = binSeries(series.failed, tick, domain, maxBins).filter((b) => b.value > 0);
   lg.selectAll('rect.tl-failed')

@@ -5,6 +5,8 @@ import {
   byStart,
   clampDomain,
   clipInterval,
+  inBand,
+  stepPoints,
   isFull,
   panBy,
   seriesMax,
@@ -127,5 +129,32 @@ describe('marks and bars', () => {
       { start: 2, id: 'b' },
     ];
     expect(byStart(bars).map((b) => b.id)).toEqual(['a', 'b', 'c', 'd']);
+  });
+});
+
+describe('stepPoints and inBand', () => {
+  it('merges bins of the same value', () => {
+    const bins = [
+      { t0: 0, t1: 1, value: 5 },
+      { t0: 1, t1: 2, value: 5 },
+      { t0: 2, t1: 3, value: 0 },
+      { t0: 3, t1: 4, value: 5 },
+    ];
+    expect(stepPoints(bins)).toEqual([
+      [0, 5],
+      [2, 5],
+      [2, 0],
+      [3, 0],
+      [3, 5],
+      [4, 5],
+    ]);
+    expect(stepPoints([])).toEqual([]);
+  });
+
+  it('tells whether a lane meets the band', () => {
+    expect(inBand(0, 16, [10, 100])).toBe(true);
+    expect(inBand(100, 16, [10, 100])).toBe(true);
+    expect(inBand(101, 16, [10, 100])).toBe(false);
+    expect(inBand(-20, 16, [0, 100])).toBe(false);
   });
 });

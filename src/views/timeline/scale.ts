@@ -129,3 +129,24 @@ export function byStart<T extends { start: number }>(items: readonly T[]): T[] {
     .sort((a, b) => a[0].start - b[0].start || a[1] - b[1])
     .map(([it]) => it);
 }
+
+/**
+ * The corners of a step chart through the bins, [t, value] pairs; neighbouring bins of the
+ * same value share their corners, so a steady rate costs two points.
+ */
+export function stepPoints(bins: readonly Bin[]): [number, number][] {
+  const pts: [number, number][] = [];
+  let i = 0;
+  while (i < bins.length) {
+    const b = bins[i]!;
+    let j = i;
+    while (j + 1 < bins.length && bins[j + 1]!.value === b.value) j++;
+    pts.push([b.t0, b.value], [bins[j]!.t1, b.value]);
+    i = j + 1;
+  }
+  return pts;
+}
+
+/** Whether [y, y + h] meets the band [top, bottom]. */
+export const inBand = (y: number, h: number, band: readonly [number, number]): boolean =>
+  y + h >= band[0] && y <= band[1];
