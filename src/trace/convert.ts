@@ -139,24 +139,32 @@ export function convert(c: Collected, opts: ConvertOptions = {}): TraceResult {
     const msg = d ? d.rest : h ? h.rest : r.text;
     facts.push({ t, o: o++, k: 'log', r, on: d?.on, host: h?.host, msg });
   }
-  // blocked_ms of a scoped ladder's end says when its device or target was blocked
+  // blocked_ms of a scoped ladder's end says when its device or target was blocked (no
+  // later than the ladder's start: the count starts a little after the quiesce)
+  const ladderStart = new Map<string, number>();
   for (const f of [...facts]) {
     if (f.k !== 'ev') continue;
     const e = f.r;
-    if (e.event === 'scsi_eh_scoped_end')
-      facts.push({
-        t: f.t - Number(e.fields.blocked_ms) / 1000,
-        o: o++,
-        k: 'lun-block',
-        on: devOfFields(e.fields),
-      });
-    if (e.event === 'scsi_eh_target_end')
-      facts.push({
-        t: f.t - Number(e.fields.blocked_ms) / 1000,
-        o: o++,
-        k: 'target-block',
-        tgt: tgtOfFields(e.fields),
-      });
+    if (e.event === 'scsi_eh_scoped_start') ladderStart.set('d' + devOfFields(e.fields), f.t);
+    if (e.event === 'scsi_eh_target_start') ladderStart.set('t' + tgtOfFields(e.fields), f.t);
+    if (e.event === 'scsi_eh_scoped_end') {
+      const on = devOfFields(e.fields);
+      const t = Math.min(
+        f.t - Number(e.fields.blocked_ms) / 1000,
+        ladderStart.get('d' + on) ?? f.t,
+      );
+      facts.push({ t, o: o++, k: 'lun-block', on });
+      ladderStart.delete('d' + on);
+    }
+    if (e.event === 'scsi_eh_target_end') {
+      const tgt = tgtOfFields(e.fields);
+      const t = Math.min(
+        f.t - Number(e.fields.blocked_ms) / 1000,
+        ladderStart.get('t' + tgt) ?? f.t,
+      );
+      facts.push({ t, o: o++, k: 'target-block', tgt });
+      ladderStart.delete('t' + tgt);
+    }
   }
   facts.sort((a, b) => a.t - b.t || a.o - b.o);
 
@@ -338,6 +346,7 @@ export function convert(c: Collected, opts: ConvertOptions = {}): TraceResult {
   const tgtLadder = new Map<NodeId, { drain: Open | null; last: number }>();
   const asyncAbort = new Map<NodeId, Open>();
   const pendingSched = new Map<NodeId, number>();
+  const scopedAbort = new Set<NodeId>();
   let escalations = 0;
   let stepCount = 0;
 
@@ -645,7 +654,17 @@ export function convert(c: Collected, opts: ConvertOptions = {}): TraceResult {
     if (f.on) {
       const on = mapNode(f.on);
       const h = hostOfNode(on);
-      if (msg === 'abort scheduled') {
+      if (msg === 'abort left to scoped recovery') {
+        // patch 21: the LUN's own ladder aborts it; its abort lines are the ladder's
+        const fc = failedCmd.get(on);
+        if (fc) cmd(t, on, fc.id, 'abort-scheduled', 'scsi_abort_command', msg);
+        scopedAbort.add(on);
+      } else if (
+        scopedAbort.has(on) &&
+        (msg === 'aborting command' || /^cmd abort |aborted command$/.test(msg))
+      ) {
+        if (msg !== 'aborting command') scopedAbort.delete(on);
+      } else if (msg === 'abort scheduled') {
         // printed by scsi_timeout after the timeout event; the clocks' tie may put it a
         // hair before: then it goes with the timeout that follows
         const fc = failedCmd.get(on);
@@ -663,10 +682,14 @@ export function convert(c: Collected, opts: ConvertOptions = {}): TraceResult {
         asyncAbort.delete(on);
         inEh.add(on);
         const tgtRaw = targetOf(f.on);
-        const scoped = factAt(
-          t,
+        // the failed command went to a scoped ladder if one blocks its device or target
+        // from about now (blocked_ms counts from a little after)
+        const scoped = facts.some(
           (x) =>
-            (x.k === 'lun-block' && x.on === f.on) || (x.k === 'target-block' && x.tgt === tgtRaw),
+            x.t >= t - 0.1 &&
+            x.t <= t + 2 &&
+            ((x.k === 'lun-block' && x.on === f.on) ||
+              (x.k === 'target-block' && x.tgt === tgtRaw)),
         );
         if (!scoped) beginHost(h, t, 'cmd abort failed');
         refresh(on, t);
