@@ -198,6 +198,68 @@ describe('a recording', () => {
   });
 });
 
+describe('the series: a LUN ladder escalating to the host', () => {
+  // The LUN's own ladder aborts the command (patch 21) and its TUR fails; the kernel log
+  // prints the ladder's abort and TUR as host recovery would, from a kworker.
+  const ftrace = `#@ftrace
+  sh-9  [000] .....  10.000000: tracing_mark_write: scsitrace: sync realtime_ms=1000
+  sh-9  [000] .....  10.000100: tracing_mark_write: scsitrace: lun 0:0:0:0 sda timeout=2
+  sh-9  [000] .....  10.000200: tracing_mark_write: scsitrace: lun 0:0:0:1 sdb timeout=30
+  sh-9  [000] .....  11.000000: tracing_mark_write: scsitrace: run-start
+  sh-9  [000] .....  13.000000: tracing_mark_write: scsitrace: fault on=0:0:0:0 kind=timeout count=1
+  kw-4  [001] ...1.  15.400000: scsi_dispatch_cmd_timeout: host_no=0 channel=0 id=0 lun=0 cmnd=(READ_10 lba=8 txlen=8)
+  kw-5  [000] d..2.  15.405000: scsi_eh_scoped_start: host_no=0 channel=0 id=0 lun=0 scope=lun cmds=1
+  kw-5  [000] ...1.  15.905000: scsi_eh_scoped_step: host_no=0 channel=0 id=0 lun=0 step=abort result=failed
+  kw-5  [000] ...1.  16.405000: scsi_eh_scoped_step: host_no=0 channel=0 id=0 lun=0 step=lun_reset result=success
+  kw-5  [000] ...1.  16.405100: scsi_eh_scoped_step: host_no=0 channel=0 id=0 lun=0 step=tur result=failed
+  kw-5  [000] ...1.  16.405200: scsi_eh_scoped_escalate: host_no=0 channel=0 id=0 lun=0 scope=lun cmds=1
+  kw-5  [000] ...1.  16.405300: scsi_eh_scoped_end: host_no=0 channel=0 id=0 lun=0 result=escalated blocked_ms=990
+  fio-7 [001] d.s4.  16.410000: scsi_eh_wakeup: host_no=0
+  fio-7 [001] .....  17.000000: scsi_dispatch_cmd_done: host_no=0 channel=0 id=0 lun=0 cmnd=(READ_10 lba=8 txlen=8) result=(driver=DRIVER_OK host=DID_OK message=COMMAND_COMPLETE status=SAM_STAT_GOOD)
+`;
+  const dmesg = `#@dmesg
+[   10.000000] scsitrace: sync realtime_ms=1000
+[   15.400100] sd 0:0:0:0: [sda] tag#3 abort left to scoped recovery
+[   15.405100] sd 0:0:0:0: [sda] tag#3 aborting command
+[   15.904000] sd 0:0:0:0: [sda] tag#3 cmd abort failed
+[   15.905100] sd 0:0:0:0: kworker/u8:6: Sending BDR
+[   16.404000] sd 0:0:0:0: [sda] tag#3 scsi_eh_done result: 10000
+[   16.404500] sd 0:0:0:0: [sda] tag#3 scsi_eh_tur return: 2003
+[   16.411000] scsi host0: Total of 1 commands on 1 devices require eh work
+[   16.412000] sd 0:0:0:0: scsi_eh_0: Sending BDR
+[   16.912000] sd 0:0:0:0: [sda] tag#3 scsi_eh_done result: 0
+[   16.912500] sd 0:0:0:0: [sda] tag#3 scsi_eh_tur return: 2002
+[   16.913000] sd 0:0:0:0: [sda] tag#3 scsi_eh_0: flush retry cmd
+[   16.914000] scsi host0: waking up host to restart
+`;
+  const r = parseTrace(ftrace + dmesg);
+  const a = analyze(r.transitions);
+
+  it('keeps the abort and TUR lines of the LUN ladder out of host recovery', () => {
+    expect(ladder(r.transitions)).toEqual([
+      'lun:abort:failed',
+      'lun:lun-reset:success',
+      'lun:tur:not-ready',
+      'host:lun-reset:success',
+      'host:tur:ready',
+    ]);
+    expect(a.escalations).toMatchObject([{ from: 'lun', to: 'host', on: '0:0:0:0' }]);
+  });
+
+  it('blocks the LUN alone for its ladder, then the host', () => {
+    const lunSteps = a.steps.filter((s) => s.scope === 'lun' && s.step !== 'drain');
+    for (const s of lunSteps) expect([...s.blocked]).toEqual([['0:0:0:0', 'lun']]);
+    const hostReset = a.steps.find((s) => s.scope === 'host' && s.step === 'lun-reset')!;
+    expect([...hostReset.blocked.keys()].sort()).toEqual(['0:0:0:0', '0:0:0:1']);
+    // the host recovery: from the escalation to scsi_restart_operations
+    expect(a.hostRecoveries).toHaveLength(1);
+    expect(a.hostRecoveries[0]!.start).toBeCloseTo(16.4052 - 11, 6);
+    expect(a.hostRecoveries[0]!.end).toBeCloseTo(16.914 - 11, 6);
+    const ev = r.transitions.flatMap((t) => (t.type === 'cmd' ? [t.event] : []));
+    expect(ev).toEqual(['timeout', 'abort-scheduled', 'retry', 'completed-after-retry']);
+  });
+});
+
 describe('plain files', () => {
   it('reads a trace_pipe capture (no header) with the scoped events', () => {
     const pipe = `  kworker/u8:2-40   [000] .....   10.000000: scsi_eh_scoped_start: host_no=0 channel=0 id=0 lun=0 scope=lun cmds=1
