@@ -257,6 +257,21 @@ export class TraceReader {
           `${need.map((n) => n + '=').join(' ')} in a ${f.event} event`,
           text,
         );
+    if (f.event.startsWith('scsi_dispatch_cmd')) {
+      // a long trace is mostly these: keep what the conversion reads
+      const lba = /lba=(\d+)/.exec(fields.cmnd ?? '');
+      const keep: Record<string, string> = {
+        host_no: fields.host_no!,
+        channel: fields.channel!,
+        id: fields.id!,
+        lun: fields.lun!,
+        cmnd: lba ? `lba=${lba[1]}` : '',
+      };
+      if (fields.result !== undefined) keep.result = fields.result;
+      if (fields.sense !== undefined) keep.sense = fields.sense;
+      this.out.events.push({ line: this.lineNo, ts: f.ts, event: f.event, fields: keep });
+      return;
+    }
     this.out.events.push({ line: this.lineNo, ts: f.ts, event: f.event, fields });
   }
 
