@@ -31,6 +31,7 @@ export function App() {
   const status = useSim((s) => s.status);
   const error = useSim((s) => s.error);
   const cursor = useSim((s) => s.cursor);
+  const playing = useSim((s) => s.playing);
   const [scope, setScope] = useState<Scope | null>(null);
   const [menu, setMenu] = useState<Menu | null>(null);
 
@@ -73,7 +74,7 @@ export function App() {
   const known = presets[presetName] !== undefined;
 
   return (
-    <div className="page" data-status={status}>
+    <div className="page" data-status={status} data-playing={playing ? 'true' : 'false'}>
       <header className="top">
         <h1>SCSI error recovery</h1>
         <label>
@@ -130,9 +131,15 @@ export function App() {
       {scenario.description ? <p className="description">{scenario.description}</p> : null}
 
       {error !== null && (
-        <p className="error" role="alert" data-testid="error">
-          {error}
-        </p>
+        <div className="error" role="alert">
+          <p data-testid="error">{error}</p>
+          <p>
+            The scenario is kept.{' '}
+            <button type="button" onClick={() => void startRun()} data-testid="run-again">
+              Run it again
+            </button>
+          </p>
+        </div>
       )}
 
       <Controls />

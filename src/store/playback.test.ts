@@ -126,17 +126,20 @@ describe('playback', () => {
     expect(store.getState().view!.t).toBe(store.getState().cursor);
   });
 
-  it('steps to the start of each recovery step in turn, paused, and selects it', async () => {
+  it('steps to each recovery step in turn, paused, and selects it', async () => {
     const store = await loaded(demo);
     const steps = store.getState().timeline!.steps;
-    const starts = [...new Set(steps.map((x) => x.start))].sort((a, b) => a - b);
+    expect(new Set(steps.map((x) => x.start)).size).toBeLessThan(steps.length);
     store.getState().play();
-    for (const t of starts.slice(0, 5)) {
+    for (const step of steps) {
       expect(store.getState().stepNext()).toBe(true);
-      expect(store.getState().cursor).toBe(t);
+      expect(store.getState().cursor).toBe(step.start);
       expect(store.getState().playing).toBe(false);
-      expect(steps.find((x) => x.id === store.getState().selectedStep)!.start).toBe(t);
+      expect(store.getState().selectedStep).toBe(step.id);
     }
+    expect(store.getState().stepNext()).toBe(false);
+    expect(store.getState().cursor).toBe(20);
+    expect(store.getState().selectedStep).toBeNull();
   });
 
   it('an injection keeps the run before it and the cursor', async () => {

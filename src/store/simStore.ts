@@ -2,7 +2,7 @@ import { createStore } from 'zustand/vanilla';
 import { LIMITS, type FaultKind, type NodeId, type Scenario, type Transition } from '../engine';
 import { TransitionBuffer } from '../playback/buffer';
 import { Projection, type PlaybackView } from '../playback/projection';
-import { nextStepStart, TimelineBuilder, type TimelineModel } from '../playback/timeline';
+import { TimelineBuilder, type TimelineModel } from '../playback/timeline';
 
 export type RunStatus = 'idle' | 'running' | 'done' | 'error';
 
@@ -193,16 +193,22 @@ export function createSimStore(scenario: Scenario, seed = 1, presetName = '') {
         get().seek(0);
       },
       stepNext() {
-        const { timeline, cursor, status, available } = get();
+        const { timeline, cursor, status, available, selectedStep } = get();
         get().pause();
-        const next = timeline ? nextStepStart(timeline, cursor) : null;
-        if (next === null) {
+        const steps = timeline?.steps ?? [];
+        // steps are in start order; several can start at one instant (the host ladder's
+        // get-sense, START UNIT and LUN reset), and each gets its own stop
+        let i = selectedStep === null ? -1 : steps.findIndex((x) => x.id === selectedStep);
+        if (i >= 0 && Math.abs(steps[i]!.start - cursor) < 1e-9) i++;
+        else i = steps.findIndex((x) => x.start > cursor + 1e-9);
+        const next = i >= 0 ? steps[i] : undefined;
+        if (!next) {
+          set({ selectedStep: null });
           if (status === 'done') get().seek(available);
           return false;
         }
-        get().seek(next);
-        const step = get().timeline?.steps.find((s) => s.start === next);
-        if (step) set({ selectedStep: step.id });
+        get().seek(next.start);
+        set({ selectedStep: next.id });
         return true;
       },
       advance(dt) {

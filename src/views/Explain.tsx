@@ -50,7 +50,12 @@ export function Explain() {
     <section className="panel explain" aria-label="Explanation" data-testid="explain">
       <h2>What is happening</h2>
       {step ? (
-        <div data-testid="explain-step" data-step={step.step} data-which={which ?? ''}>
+        <div
+          data-testid="explain-step"
+          data-step={step.step}
+          data-step-id={step.id}
+          data-which={which ?? ''}
+        >
           <p className="step-title">
             <strong>{STEP_LABEL[step.step]}</strong> on {step.on}
             {step.scope ? ` (${step.scope} recovery)` : ' (asynchronous, blocks nothing)'} —{' '}

@@ -493,8 +493,8 @@ function TimelineChart({ model, topology, view, setView }: ChartProps) {
                 height={plotH}
               />
             )}
-            <CursorLine x={x} width={width} y0={0} y1={plotH} />
           </svg>
+          <CursorLine x={x} width={width} y0={0} y1={plotH} left={LABEL_W} />
         </div>
       </div>
       <div className="tl-tooltip" ref={tipRef} role="tooltip" hidden />
@@ -512,12 +512,15 @@ function CursorLine({
   y0,
   y1,
   head = false,
+  left = 0,
 }: {
   x: Scale;
   width: number;
   y0: number;
   y1: number;
   head?: boolean;
+  /** the plot's offset in its box, for the line over the lanes */
+  left?: number;
 }) {
   const cursor = useSim((s) => s.cursor);
   const px = x(cursor);
@@ -530,16 +533,20 @@ function CursorLine({
         visibility={hidden ? 'hidden' : 'visible'}
       />
     );
+  // Over the lanes the cursor is an HTML element moved by a transform: the compositor moves
+  // it without repainting the lanes' SVG under it (which costs a frame with many lanes).
   return (
-    <line
+    <div
       className="tl-cursor"
       data-testid="timeline-cursor"
       data-t={cursor}
-      x1={px}
-      x2={px}
-      y1={y0}
-      y2={y1}
-      visibility={hidden ? 'hidden' : 'visible'}
+      style={{
+        left,
+        top: y0,
+        height: y1 - y0,
+        transform: `translateX(${px}px)`,
+        visibility: hidden ? 'hidden' : 'visible',
+      }}
     />
   );
 }

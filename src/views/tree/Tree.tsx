@@ -102,7 +102,11 @@ const Lun = memo(function Lun({
           ) : null}
         </>
       )}
-      <span className="overlay" data-scope="lun" data-active={by === 'lun' ? 'true' : 'false'} />
+      <span
+        className="node-overlay"
+        data-scope="lun"
+        data-active={by === 'lun' ? 'true' : 'false'}
+      />
     </button>
   );
 });
@@ -138,7 +142,11 @@ const Target = memo(function Target({
           <Lun key={l} id={l} index={topology.lunIndex.get(l)!} density={density} onOpen={onOpen} />
         ))}
       </div>
-      <span className="overlay" data-scope="target" data-active={v?.blocked ? 'true' : 'false'} />
+      <span
+        className="node-overlay"
+        data-scope="target"
+        data-active={v?.blocked ? 'true' : 'false'}
+      />
     </div>
   );
 });
@@ -206,7 +214,11 @@ function Host({
       {host.channels.map((c) => (
         <Channel key={c.id} channel={c} topology={topology} density={density} onOpen={onOpen} />
       ))}
-      <span className="overlay" data-scope="host" data-active={v?.blocked ? 'true' : 'false'} />
+      <span
+        className="node-overlay"
+        data-scope="host"
+        data-active={v?.blocked ? 'true' : 'false'}
+      />
     </section>
   );
 }
