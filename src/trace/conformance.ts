@@ -4,7 +4,8 @@
 // which scope) when each step started, each failing LUN's outcome (retried, EIO, offline),
 // and the figures: the failing LUN's recovery time within 15 %, each healthy LUN's
 // availability within 5 points, each healthy LUN's longest gap within 15 % (or within two
-// I/O periods, the resolution fio's completions give a gap at its rate, whichever is more).
+// I/O periods, the resolution fio's completions give a gap at its rate, whichever is more);
+// availability and gaps only when the window holds 10 I/O periods or more.
 import { analyze, ladderOf, type Analysis } from '../engine/analysis';
 import type { Metrics, NodeId, Transition } from '../engine/stream';
 
@@ -24,6 +25,9 @@ export interface Tolerances {
   /** the I/O rate of a LUN (for the gap's floor) */
   rate: number;
 }
+
+/** Fewer I/O than this expected in the window: availability and gaps are not compared */
+export const MIN_IOS = 10;
 
 export const TOLERANCES: Omit<Tolerances, 'rate'> = {
   recovery: 0.15,
@@ -114,6 +118,9 @@ export function compare(
         d.push({ aspect: `recovery ${kl2.on}`, expected: sec(k), got: sec(e) });
       continue;
     }
+    // a window of a few I/O periods (a medium error) says nothing of availability
+    const win = km.recoveryWindow ? km.recoveryWindow[1] - km.recoveryWindow[0] : 0;
+    if (win * tol.rate < MIN_IOS) continue;
     const ka2 = kl2.availability;
     const ea2 = el2.availability;
     if (ka2 === null || ea2 === null ? ka2 !== ea2 : Math.abs(ea2 - ka2) > tol.availability)

@@ -757,9 +757,9 @@ export function convert(c: Collected, opts: ConvertOptions = {}): TraceResult {
       } else if (/flush retry cmd$/.test(msg)) {
         const fc = failedCmd.get(on);
         cmd(t, on, fc?.id ?? cmdId(on, '?'), 'retry', 'scsi_eh_flush_done_q', 'flush retry cmd');
-      } else if (/FAILED Result: /.test(msg)) {
+      } else if (/^\S+ Result: hostbyte=/.test(msg)) {
         const fc = failedCmd.get(on);
-        cmd(t, on, fc?.id ?? ++cmdSeq, 'eio', 'scsi_finish_command', msg.replace(/^.*FAILED /, ''));
+        cmd(t, on, fc?.id ?? ++cmdSeq, 'eio', 'scsi_finish_command', msg);
         if (fc) failedCmd.delete(on);
         addEio(on, t);
         resolve(on, t);
