@@ -4,6 +4,8 @@ export type * from './stream';
 export { simulate, Sim, type SimOptions, type SimResult } from './sim';
 export {
   validateScenario,
+  offeredRates,
+  DEFAULT_WORKLOAD,
   ScenarioError,
   LIMITS,
   KERNEL_TIMINGS,

@@ -32,6 +32,30 @@ export interface Workload {
   catchUp: boolean;
 }
 
+/** fio-like: 40 reads per second, one outstanding, catching up after a stall */
+export const DEFAULT_WORKLOAD: Workload = {
+  rate: 40,
+  queueDepth: 1,
+  readFraction: 1,
+  catchUp: true,
+};
+
+/** Each LUN's offered I/O per second ("H:C:T:L" -> rate), as the engine sets it up. */
+export function offeredRates(sc: Scenario): Map<string, number> {
+  const out = new Map<string, number>();
+  sc.hosts.forEach((h, hi) => {
+    const overrides = new Map((h.overrides ?? []).map((o) => [o.lun, o]));
+    for (let c = 0; c < (h.channels ?? 1); c++)
+      for (let t = 0; t < h.targets; t++)
+        for (let l = 0; l < h.lunsPerTarget; l++) {
+          const ov = overrides.get(`${c}:${t}:${l}`);
+          const rate = ov?.workload?.rate ?? h.workload?.rate ?? DEFAULT_WORKLOAD.rate;
+          out.set(`${hi}:${c}:${t}:${l}`, rate);
+        }
+  });
+  return out;
+}
+
 /** Every timing is a parameter with the kernel's default (seconds). */
 export interface Timings {
   /** sd's command timeout, SD_TIMEOUT (sysfs device/timeout) */

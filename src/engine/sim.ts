@@ -8,6 +8,7 @@ import { computeMetrics } from './metrics';
 import { policyFor, type Policy } from './policies';
 import { makePrng, type Prng } from './prng';
 import { withScope } from './scopes';
+import { DEFAULT_WORKLOAD } from './scenario';
 import {
   KERNEL_TIMINGS,
   validateScenario,
@@ -69,8 +70,6 @@ interface Proc {
 const OUT_OK = 0;
 const OUT_MEDIUM = 1;
 const OUT_UA = 2;
-
-const DEFAULT_WORKLOAD: Workload = { rate: 40, queueDepth: 1, readFraction: 1, catchUp: true };
 
 export interface SimOptions {
   seed?: number;

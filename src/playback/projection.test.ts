@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { presets, simulate } from '../engine';
+import { offeredRates, presets, simulate } from '../engine';
 import { TransitionBuffer } from './buffer';
 import { Projection, type PlaybackView } from './projection';
 import { buildTimeline } from './timeline';
 import { topologyOf } from './topology';
 
-const run = simulate(presets['bench-lun-fails-host']!, { seed: 7 });
+const scenario = presets['bench-lun-fails-host']!;
+const run = simulate(scenario, { seed: 7 });
 const buffer = new TransitionBuffer();
 buffer.push(run.transitions);
 const start = run.transitions[0]!;
@@ -66,8 +67,17 @@ describe('projection', () => {
     p.seek(run.metrics.recoveryWindow![1]);
     const f = p.view().figures;
     expect(f.eio).toBe(run.metrics.eio);
-    // live availability counts from the fault with tick resolution; the engine's, exactly
+    // live availability counts with tick resolution; the engine's, exactly
     expect(f.healthyAvailabilityMean!).toBeCloseTo(run.metrics.healthyAvailabilityMean!, 1);
+    const q = new Projection(topo, buffer, undefined, offeredRates(scenario));
+    q.seek(run.metrics.recoveryWindow![1]);
+    const g = q.view().figures;
+    expect(
+      Math.abs(g.healthyAvailabilityMean! - run.metrics.healthyAvailabilityMean!),
+    ).toBeLessThan(0.02);
+    expect(
+      Math.abs(g.healthyAvailabilityWorst! - run.metrics.healthyAvailabilityWorst!),
+    ).toBeLessThan(0.03);
     expect(Math.abs(f.healthyLongestGap! - run.metrics.healthyLongestGap!)).toBeLessThan(0.25);
     expect(Math.abs(f.recoveryTime! - run.metrics.recoveryTime!)).toBeLessThan(0.25);
   });

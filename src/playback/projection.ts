@@ -196,6 +196,8 @@ export class Projection {
     readonly topology: Topology,
     private readonly stream: TransitionBuffer,
     private readonly every = CHECKPOINT_EVERY,
+    /** each LUN's offered I/O per second; without it, what it completed before the fault */
+    private readonly offered: ReadonlyMap<NodeId, number> | null = null,
   ) {
     this.s = fresh(
       topology.luns.length,
@@ -415,7 +417,8 @@ export class Projection {
       let longestGap = 0;
       if (since !== null) {
         const elapsed = s.t - since;
-        const before = since > 0 ? s.doneBefore[i]! / since : 0;
+        const before =
+          this.offered?.get(topo.luns[i]!) ?? (since > 0 ? s.doneBefore[i]! / since : 0);
         if (elapsed > 0 && before > 0)
           availability = Math.min(s.doneSince[i]! / (before * elapsed), 9.99);
         longestGap = Math.max(s.maxGap[i]!, Math.max(0, s.t - s.lastDone[i]!));

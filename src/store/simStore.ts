@@ -1,5 +1,12 @@
 import { createStore } from 'zustand/vanilla';
-import { LIMITS, type FaultKind, type NodeId, type Scenario, type Transition } from '../engine';
+import {
+  LIMITS,
+  offeredRates,
+  type FaultKind,
+  type NodeId,
+  type Scenario,
+  type Transition,
+} from '../engine';
 import { TransitionBuffer } from '../playback/buffer';
 import { Projection, type PlaybackView } from '../playback/projection';
 import { TimelineBuilder, type TimelineModel } from '../playback/timeline';
@@ -152,7 +159,12 @@ export function createSimStore(scenario: Scenario, seed = 1, presetName = '') {
         builder.add(batch);
         const timeline = builder.model();
         if (!projection && timeline.topology)
-          projection = new Projection(timeline.topology, buffer);
+          projection = new Projection(
+            timeline.topology,
+            buffer,
+            undefined,
+            offeredRates(state.scenario),
+          );
         set({ received: buffer.length, available: buffer.lastTime, timeline });
         set(project(get().cursor));
       },

@@ -17,7 +17,16 @@ import { simStore, useSim } from '../../store';
 import { drawLanes, type PatternIds } from './draw';
 import { formatTick, type TipContent } from './format';
 import { layoutLanes } from './layout';
-import { clampDomain, isFull, panBy, seriesMax, zoomAround, type Domain } from './scale';
+import {
+  clampDomain,
+  fitEnd,
+  FIT_STEP,
+  isFull,
+  panBy,
+  seriesMax,
+  zoomAround,
+  type Domain,
+} from './scale';
 import './timeline.css';
 
 const LABEL_W = 168;
@@ -106,7 +115,14 @@ function TimelineChart({ model, topology, view, setView }: ChartProps) {
 
   const fullEnd = Math.max(model.end, available, 1e-3);
   const full = useMemo<Domain>(() => [0, fullEnd], [fullEnd]);
-  const domain = useMemo<Domain>(() => (view ? clampDomain(view, full) : full), [view, full]);
+  // the cursor, to the fitted view's step: this re-renders the chart once per FIT_STEP
+  const cursorStep = useSim((s) => Math.floor(s.cursor / FIT_STEP) * FIT_STEP);
+  const activityEnd = useMemo(() => lastActivity(model), [model]);
+  const fit = useMemo<Domain>(
+    () => [0, fitEnd(activityEnd, cursorStep + FIT_STEP - 2, fullEnd)],
+    [activityEnd, cursorStep, fullEnd],
+  );
+  const domain = useMemo<Domain>(() => (view ? clampDomain(view, full) : fit), [view, full, fit]);
   const x = useMemo<Scale>(
     () =>
       d3
@@ -274,7 +290,7 @@ function TimelineChart({ model, topology, view, setView }: ChartProps) {
     const body = bodyRef.current;
     if (!svg || !body || width <= 0) return;
     const span = domain[1] - domain[0];
-    const apply = (d: Domain) => setView(() => (isFull(d, full) ? null : d));
+    const apply = (d: Domain) => setView(() => d);
     const timeAt = (clientX: number) => x.invert(clientX - svg.getBoundingClientRect().left);
 
     const onWheel = (e: WheelEvent) => {
@@ -387,7 +403,7 @@ function TimelineChart({ model, topology, view, setView }: ChartProps) {
     }
     e.preventDefault();
     const d = next;
-    setView(() => (isFull(d, full) ? null : d));
+    setView(() => d);
   };
 
   let shade: [number, number] | null = null;
@@ -415,7 +431,17 @@ function TimelineChart({ model, topology, view, setView }: ChartProps) {
               type="button"
               className="tl-reset"
               data-testid="timeline-reset-zoom"
+              title="Back to the view that follows the recovery and the cursor"
               onClick={() => setView(() => null)}
+            >
+              fit
+            </button>
+          ) : !isFull(domain, full) ? (
+            <button
+              type="button"
+              className="tl-reset"
+              data-testid="timeline-whole-run"
+              onClick={() => setView(() => full)}
             >
               whole run
             </button>
@@ -585,4 +611,17 @@ function Patterns({ ids }: { ids: PatternIds }) {
       </pattern>
     </defs>
   );
+}
+
+/** When the last step, blocked span or fault of the run ended (null: nothing happened). */
+function lastActivity(model: TimelineModel): number | null {
+  let end: number | null = null;
+  const at = (t: number): void => {
+    if (end === null || t > end) end = t;
+  };
+  for (const st of model.steps) at(st.end ?? model.end);
+  for (const spans of model.lunSpans.values())
+    for (const sp of spans) if (sp.state !== 'offline') at(sp.end ?? model.end);
+  for (const f of model.faults) at(f.t);
+  return end;
 }

@@ -7,6 +7,7 @@ import {
   clipInterval,
   inBand,
   stepPoints,
+  fitEnd,
   isFull,
   panBy,
   seriesMax,
@@ -156,5 +157,16 @@ describe('stepPoints and inBand', () => {
     expect(inBand(100, 16, [10, 100])).toBe(true);
     expect(inBand(101, 16, [10, 100])).toBe(false);
     expect(inBand(-20, 16, [0, 100])).toBe(false);
+  });
+});
+
+describe('fitEnd', () => {
+  it('shows the activity with a margin, in steps of 10 s, within the run', () => {
+    expect(fitEnd(null, 0, 120)).toBe(20);
+    expect(fitEnd(12, 3, 120)).toBe(20);
+    expect(fitEnd(30, 3, 120)).toBe(40);
+    expect(fitEnd(12, 55, 120)).toBe(60);
+    expect(fitEnd(200, 3, 120)).toBe(120);
+    expect(fitEnd(null, 0, 8)).toBe(8);
   });
 });

@@ -150,3 +150,18 @@ export function stepPoints(bins: readonly Bin[]): [number, number][] {
 /** Whether [y, y + h] meets the band [top, bottom]. */
 export const inBand = (y: number, h: number, band: readonly [number, number]): boolean =>
   y + h >= band[0] && y <= band[1];
+
+/** The fitted view's end moves in steps of this many seconds (so it redraws rarely). */
+export const FIT_STEP = 10;
+
+/**
+ * The range shown before the user zooms: from 0 to a little past the last thing that
+ * happened (a step, a blocked span, a fault) or the cursor, whichever is later, in steps of
+ * FIT_STEP seconds, and never past the run. A 120 s run with a 10 s ladder then shows the
+ * ladder, not a sliver of it.
+ */
+export function fitEnd(activityEnd: number | null, cursor: number, runEnd: number): number {
+  const busy = activityEnd === null ? 0 : activityEnd + Math.max(5, activityEnd * 0.25);
+  const want = Math.max(busy, cursor + 2, 2 * FIT_STEP);
+  return Math.min(runEnd, Math.ceil(want / FIT_STEP) * FIT_STEP);
+}

@@ -81,18 +81,18 @@ const Lun = memo(function Lun({
       )}
       {density === 'full' && (
         <>
+          <span className="queue" aria-hidden="true" data-queue={v?.outstanding ?? 0}>
+            {Array.from({ length: Math.min(QUEUE_DOTS, v?.outstanding ?? 0) }, (_, i) => (
+              <i key={i} />
+            ))}
+            {(v?.outstanding ?? 0) > QUEUE_DOTS ? `+${(v?.outstanding ?? 0) - QUEUE_DOTS}` : ''}
+          </span>
           <span className="io" aria-hidden="true">
             <span className="io-flow" />
           </span>
           <span className="lun-figures" aria-hidden="true">
             {rate.toFixed(0)}/s
             {v && v.eio > 0 ? <span className="eio"> · {v.eio} EIO</span> : null}
-          </span>
-          <span className="queue" aria-hidden="true" data-queue={v?.outstanding ?? 0}>
-            {Array.from({ length: Math.min(QUEUE_DOTS, v?.outstanding ?? 0) }, (_, i) => (
-              <i key={i} />
-            ))}
-            {(v?.outstanding ?? 0) > QUEUE_DOTS ? `+${(v?.outstanding ?? 0) - QUEUE_DOTS}` : ''}
           </span>
           {v?.step ? <StepTag steps={[v.step]} /> : null}
           {v?.faults.length ? (
