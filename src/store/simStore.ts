@@ -242,7 +242,10 @@ export function createSimStore(scenario: Scenario, seed = 1, presetName = '') {
           at,
           ...(options.duration !== undefined ? { duration: options.duration } : {}),
         };
-        const duration = Math.min(LIMITS.duration, Math.max(sc.duration, at + RUN_AFTER_INJECT));
+        const duration = Math.min(
+          LIMITS.duration,
+          Math.max(sc.duration, Math.ceil(at + RUN_AFTER_INJECT)),
+        );
         const next: Scenario = { ...sc, duration, faults: [...sc.faults, fault] };
         get().setScenario(next, undefined, true);
         return next;
