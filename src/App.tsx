@@ -30,7 +30,6 @@ export function App() {
   const scenario = useSim((s) => s.scenario);
   const status = useSim((s) => s.status);
   const error = useSim((s) => s.error);
-  const cursor = useSim((s) => s.cursor);
   const playing = useSim((s) => s.playing);
   const [scope, setScope] = useState<Scope | null>(null);
   const [menu, setMenu] = useState<Menu | null>(null);
@@ -162,7 +161,6 @@ export function App() {
       {menu ? (
         <InjectMenu
           lun={menu.lun}
-          at={cursor}
           anchor={menu.anchor}
           onInject={inject}
           onClose={() => closeMenu(true)}

@@ -5,6 +5,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { FaultKind, NodeId } from '../engine';
 import { FAULT_KINDS } from '../engine';
 import { FAULT_LABEL, FAULT_TEXT } from '../explain/steps';
+import { useSim } from '../store';
 
 export interface InjectChoice {
   kinds: FaultKind[];
@@ -24,17 +25,17 @@ export const ENTRIES: { id: string; kinds: FaultKind[]; label: string; text: str
 
 export function InjectMenu({
   lun,
-  at,
   anchor,
   onInject,
   onClose,
 }: {
   lun: NodeId;
-  at: number;
   anchor: DOMRect | null;
   onInject: (choice: InjectChoice) => void;
   onClose: () => void;
 }) {
+  // playback is paused while the menu is open: this is where the fault goes
+  const at = useSim((s) => s.cursor);
   const [mode, setMode] = useState<'once' | 'for'>('once');
   const [seconds, setSeconds] = useState('10');
   const ref = useRef<HTMLDivElement>(null);
@@ -44,6 +45,15 @@ export function InjectMenu({
   useEffect(() => {
     ref.current?.querySelector<HTMLButtonElement>('button[data-kind]')?.focus();
   }, []);
+
+  // a press anywhere else closes it, as a menu does
+  useEffect(() => {
+    const onDown = (e: PointerEvent): void => {
+      if (ref.current && e.target instanceof Node && !ref.current.contains(e.target)) onClose();
+    };
+    document.addEventListener('pointerdown', onDown, true);
+    return () => document.removeEventListener('pointerdown', onDown, true);
+  }, [onClose]);
 
   const style: React.CSSProperties = {};
   if (anchor) {
