@@ -178,6 +178,27 @@ describe('playback', () => {
     expect([...blocked]).toEqual(['0:0:1:2:lun']);
   });
 
+  it('keeps the old tree and timeline while the new run is still short of the cursor', async () => {
+    const store = await loaded(presets.playground!);
+    store.getState().seek(30);
+    const { timeline, view } = store.getState();
+    const next = store.getState().inject('0:0:0:0', 'timeout');
+    const id = store.getState().begin();
+    const r = simulate(next, { seed: 1 });
+    store.getState().append(
+      id,
+      r.transitions.filter((t) => t.t < 10),
+    );
+    expect(store.getState().timeline).toBe(timeline);
+    expect(store.getState().view).toBe(view);
+    store.getState().append(
+      id,
+      r.transitions.filter((t) => t.t >= 10 && t.t <= 31),
+    );
+    expect(store.getState().timeline).not.toBe(timeline);
+    expect(store.getState().view!.t).toBe(30);
+  });
+
   it('the run goes on long enough after a late injection', async () => {
     const store = await loaded(presets.playground!);
     store.getState().seek(110);

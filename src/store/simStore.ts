@@ -127,6 +127,7 @@ export function createSimStore(scenario: Scenario, seed = 1, presetName = '') {
 
       setScenario(next, name, keepCursor = false) {
         set({
+          ...(keepCursor ? {} : { timeline: null }),
           scenario: next,
           presetName: name ?? get().presetName,
           status: 'idle',
@@ -149,7 +150,9 @@ export function createSimStore(scenario: Scenario, seed = 1, presetName = '') {
         buffer = new TransitionBuffer();
         builder = new TimelineBuilder();
         projection = null;
-        set({ runId, status: 'running', error: null, received: 0, available: 0, timeline: null });
+        // the timeline and the view stay those of the run before until the new stream
+        // reaches the cursor: after an injection, the run up to it is the same
+        set({ runId, status: 'running', error: null, received: 0, available: 0 });
         return runId;
       },
       append(runId, batch) {
@@ -165,14 +168,19 @@ export function createSimStore(scenario: Scenario, seed = 1, presetName = '') {
             undefined,
             offeredRates(state.scenario),
           );
-        set({ received: buffer.length, available: buffer.lastTime, timeline });
+        const ready = buffer.lastTime >= state.cursor || state.timeline === null;
+        set({
+          received: buffer.length,
+          available: buffer.lastTime,
+          ...(ready ? { timeline } : {}),
+        });
         set(project(get().cursor));
       },
       finish(runId) {
         const state = get();
         if (runId !== state.runId || state.status !== 'running') return;
         const end = Math.max(buffer.lastTime, state.scenario.duration);
-        set({ status: 'done', available: end });
+        set({ status: 'done', available: end, timeline: builder.model() });
         if (state.cursor > end) set({ cursor: end });
         set(project(get().cursor));
       },
