@@ -133,6 +133,10 @@ arm() {
 		marker "fault on=$_ah kind=timeout count=1"
 		fault_timeout "$_ah"
 	fi
+	# The reads completed so far, read once the fault is in: two more, and the
+	# faulted one has completed (at most one was in flight when it struck).
+	_d=$(sd_of "$_ah")
+	awk '{ print $1 }' /sys/block/"$_d"/stat > "$FIO_DIR/$_d.fault0"
 }
 
 trace_case() {
@@ -177,15 +181,13 @@ trace_case() {
 	FIO_RATE=40 FIO_EXTRA="--continue_on_error=all"
 	export FIO_EXTRA
 	# shellcheck disable=SC2086
-	fio_start "$_c" $((BOUND + 60)) $_devs
+	fio_start "$_c" 3600 $_devs
 	unset FIO_RATE FIO_EXTRA
 	# shellcheck disable=SC2086
 	fio_wait_started $_devs
 	marker "run-start"
 	sleep "$FAULT_S"
 	for _h in $_fail; do
-		_d=$(sd_of "$_h")
-		awk '{ print $1 }' /sys/block/"$_d"/stat > "$FIO_DIR/$_d.fault0"
 		# shellcheck disable=SC2086
 		arm "$_h" $STEPS
 	done

@@ -49,6 +49,7 @@ ROWS = [f"{s}-{r}" for s, rows in (
 SCOPES = ["host", "target", "lun", "lun-target"]
 PATCHED_CASES = ROWS + [f"demo-{s}" for s in SCOPES] + [f"two-{s}" for s in SCOPES]
 DEFAULT = {"base": HOST_CASES, "patched": PATCHED_CASES}
+LOAD = "?"
 DISPATCH = re.compile(r"scsi_dispatch_cmd_(?:start|done): host_no=(\d+) channel=(\d+) id=(\d+) lun=(\d+) ")
 
 
@@ -132,7 +133,8 @@ def write_trace(case, kernel, raw_dir, out_dir, command):
         "# scenario: " + json.dumps(scenario, separators=(",", ":")),
         f"# command: {command}",
         f"# recorded: {datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%dT%H:%M:%SZ')}"
-        f" under QEMU TCG (2 vCPUs) on {platform.node() or 'this machine'}",
+        f" under QEMU TCG (2 vCPUs) on {platform.node() or 'this machine'},"
+        f" host load average {LOAD}",
         f"# guest: scsi_debug {info.get('topology', '?')} ({info.get('params', '')}),"
         f" failing {info.get('failing', '').strip()}, faults: {info.get('steps', '')}",
         f"# resets (aborts,lun,target,bus,host as scsi_debug counted them): {info.get('resets', '?')}",
@@ -185,7 +187,10 @@ def main():
     if bad:
         sys.exit(f"record-traces: unknown case(s) {', '.join(bad)}; known: {', '.join(sorted(known))}")
     command = f"make -C kernel traces KERNEL={args.kernel} CASES={','.join(cases)}"
+    global LOAD
+    before = os.getloadavg()[0]
     rc = 0 if args.rewrite else boot(args.kernel, cases, args.results, args.timeout)
+    LOAD = f"{before:.1f} before the boot, {os.getloadavg()[1]:.1f} over its last 5 minutes"
     ok = [write_trace(c, args.kernel, args.results, args.out, command) for c in cases]
     log(f"{sum(ok)} of {len(cases)} trace(s) written to {args.out}")
     return 0 if rc == 0 and all(ok) else 1

@@ -18,7 +18,20 @@ const files = readdirSync(DIR)
   .sort();
 
 /** case -> the aspects that still differ (kernel/traces/README.md says why) */
-const KNOWN: Record<string, string[]> = {};
+const KNOWN: Record<string, string[]> = {
+  // the guest's clock stretched under the host's load: the command timeout, the 10 s settle
+  'host-bus-reset': [
+    'recovery 0:0:0:0',
+    'availability 0:0:0:1',
+    'gap 0:0:0:1',
+    'availability 0:0:1:0',
+    'gap 0:0:1:0',
+    'availability 0:0:1:1',
+    'gap 0:0:1:1',
+  ],
+  'host-lun-reset': ['recovery 0:0:0:0', 'gap 0:0:0:1', 'gap 0:0:1:0', 'gap 0:0:1:1'],
+  'host-tur-offline': ['recovery 0:0:0:0', 'gap 0:0:0:1', 'gap 0:0:1:0', 'gap 0:0:1:1'],
+};
 
 function run(file: string): { name: string; divergences: Divergence[] } {
   const text = gunzipSync(readFileSync(join(DIR, file))).toString('utf8');

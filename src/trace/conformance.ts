@@ -2,7 +2,8 @@
 //
 // Compared: the recovery steps with their results (ladderOf), the devices blocked (and by
 // which scope) when each step started, each failing LUN's outcome (retried, EIO, offline),
-// and the figures: the failing LUN's recovery time within 15 %, each healthy LUN's
+// and the figures: the failing LUN's recovery time within 15 % (or one I/O period, for the
+// few milliseconds of a medium error), each healthy LUN's
 // availability within 5 points, each healthy LUN's longest gap within 15 % (or within two
 // I/O periods, the resolution fio's completions give a gap at its rate, whichever is more);
 // availability and gaps only when the window holds 10 I/O periods or more.
@@ -114,7 +115,11 @@ export function compare(
     if (kl2.failing) {
       const k = kl2.recoveryTime;
       const e = el2.recoveryTime;
-      if (k === null || e === null ? k !== e : Math.abs(e - k) > tol.recovery * k)
+      if (
+        k === null || e === null
+          ? k !== e
+          : Math.abs(e - k) > Math.max(tol.recovery * k, 1 / tol.rate)
+      )
         d.push({ aspect: `recovery ${kl2.on}`, expected: sec(k), got: sec(e) });
       continue;
     }
