@@ -11,22 +11,19 @@ import {
   type FaultKind,
   type HostState,
   type NodeId,
-  type StepKind,
+  type StepRecord,
   type StepResult,
   type Transition,
 } from '../engine';
 import type { TransitionBuffer } from './buffer';
 import type { Topology } from './topology';
 
-export interface ActiveStep {
-  id: number;
-  step: StepKind;
-  scope: BlockScope | null;
-  on: NodeId;
-  fn: string;
-  start: number;
+/** A step at the cursor: started, and (for the last one) perhaps ended, with its result. */
+export interface ActiveStep extends Pick<
+  StepRecord,
+  'id' | 'step' | 'scope' | 'on' | 'fn' | 'start'
+> {
   detail?: string;
-  /** set once it ended (for the last step, kept after its end) */
   end?: number;
   result?: StepResult;
 }

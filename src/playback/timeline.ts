@@ -12,7 +12,7 @@ import type {
   NodeId,
   Op,
   StepKind,
-  StepResult,
+  StepRecord,
   Transition,
 } from '../engine';
 import { laneOf, topologyOf, type Topology } from './topology';
@@ -25,15 +25,8 @@ export interface StateSpan {
   by: BlockScope | null;
 }
 
-export interface StepBar {
-  id: number;
-  step: StepKind;
-  scope: BlockScope | null;
-  on: NodeId;
-  fn: string;
-  start: number;
-  end: number | null;
-  result: StepResult | null;
+/** A step as the timeline draws it: the analysis' record, where it goes, and its detail. */
+export interface StepBar extends Omit<StepRecord, 'blocked'> {
   detail?: string;
   /** the host or target lane it is drawn on */
   lane: NodeId;
