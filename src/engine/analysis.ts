@@ -1,7 +1,15 @@
 // Reading a transition stream back: the steps that ran with what was blocked while each
 // ran, the escalations, and each device's blocked spans. Pure, for tests, the CLI and the
 // page alike; it works on any stream, simulated or (later) imported from a kernel trace.
-import type { BlockScope, DeviceState, NodeId, StepKind, StepResult, Transition } from './stream';
+import type {
+  BlockScope,
+  DeviceState,
+  NodeId,
+  StepKind,
+  StepResult,
+  StepTransition,
+  Transition,
+} from './stream';
 
 export interface StepRecord {
   id: number;
@@ -30,6 +38,20 @@ export interface Analysis {
   finalStates: Map<NodeId, DeviceState>;
   hostRecoveries: Span[];
   end: number;
+}
+
+/** A step as its start transition tells it: not ended yet, no result. */
+export function openStep(tr: StepTransition): Omit<StepRecord, 'blocked'> {
+  return {
+    id: tr.id,
+    step: tr.step,
+    scope: tr.scope,
+    on: tr.on,
+    fn: tr.fn,
+    start: tr.t,
+    end: null,
+    result: null,
+  };
 }
 
 export function analyze(transitions: readonly Transition[]): Analysis {
@@ -76,17 +98,7 @@ export function analyze(transitions: readonly Transition[]): Analysis {
           const blocked = new Map<NodeId, BlockScope | null>();
           for (const [on, s] of states)
             if (s.state === 'blocked' || s.state === 'recovering') blocked.set(on, s.by);
-          const rec: StepRecord = {
-            id: tr.id,
-            step: tr.step,
-            scope: tr.scope,
-            on: tr.on,
-            fn: tr.fn,
-            start: tr.t,
-            end: null,
-            result: null,
-            blocked,
-          };
+          const rec: StepRecord = { ...openStep(tr), blocked };
           steps.push(rec);
           byId.set(tr.id, rec);
         } else {

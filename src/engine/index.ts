@@ -23,6 +23,7 @@ export { DRIVER_NAMES, driverProfile, type DriverName, type DriverProfile } from
 export { describeTransition, formatTimeline, formatMetrics } from './describe';
 export {
   analyze,
+  openStep,
   ladderOf,
   scopeRank,
   type Analysis,

@@ -11,10 +11,11 @@ import type {
   Metrics,
   NodeId,
   Op,
-  StepKind,
   StepRecord,
+  StepTransition,
   Transition,
 } from '../engine';
+import { openStep } from '../engine';
 import { laneOf, topologyOf, type Topology } from './topology';
 
 export interface StateSpan {
@@ -141,7 +142,7 @@ export class TimelineBuilder {
           break;
         }
         case 'step':
-          if (tr.phase === 'start') this.startStep(tr.id, tr);
+          if (tr.phase === 'start') this.startStep(tr);
           else {
             const bar = this.stepById.get(tr.id);
             if (bar) {
@@ -205,17 +206,7 @@ export class TimelineBuilder {
     m.version++;
   }
 
-  private startStep(
-    id: number,
-    tr: {
-      t: number;
-      step: StepKind;
-      scope: BlockScope | null;
-      on: NodeId;
-      fn: string;
-      detail?: string;
-    },
-  ): void {
+  private startStep(tr: StepTransition): void {
     const m = this.m;
     const lane = m.topology ? laneOf(m.topology, tr.on) : tr.on;
     let ends = this.rowEnds.get(lane);
@@ -230,20 +221,13 @@ export class TimelineBuilder {
     } else ends[row] = Infinity;
     m.laneRows.set(lane, Math.max(m.laneRows.get(lane) ?? 0, row + 1));
     const bar: StepBar = {
-      id,
-      step: tr.step,
-      scope: tr.scope,
-      on: tr.on,
-      fn: tr.fn,
-      start: tr.t,
-      end: null,
-      result: null,
+      ...openStep(tr),
       lane,
       row,
       ...(tr.detail ? { detail: tr.detail } : {}),
     };
     m.steps.push(bar);
-    this.stepById.set(id, bar);
+    this.stepById.set(tr.id, bar);
     let list = m.stepsByLane.get(lane);
     if (!list) {
       list = [];
