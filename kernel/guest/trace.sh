@@ -186,6 +186,10 @@ trace_case() {
 	# shellcheck disable=SC2086
 	fio_wait_started $_devs
 	marker "run-start"
+	# The tick count (USER_HZ, every CPU) against the clock: a periodic tick that
+	# loses interrupts under TCG makes every jiffies-based delay (timeouts,
+	# msleep, ssleep) longer than the clock says it asked for.
+	marker "ticks nproc=$(nproc) $(head -n 1 /proc/stat)"
 	sleep "$FAULT_S"
 	for _h in $_fail; do
 		# shellcheck disable=SC2086
@@ -200,6 +204,7 @@ trace_case() {
 			diag "$_c: $_h did not recover within $BOUND s"
 	done
 	sleep 2
+	marker "ticks nproc=$(nproc) $(head -n 1 /proc/stat)"
 	marker "run-end"
 	for _p in $(cat "$FIO_DIR/pids"); do
 		kill "$_p" 2>/dev/null

@@ -47,7 +47,8 @@ ROWS = [f"{s}-{r}" for s, rows in (
     ("s3", ["lun-ok-tur-ok", "lun-ok-tur-fails", "lun-fails", "lun-fails-tur-fails",
             "target-fails"])) for r in rows]
 SCOPES = ["host", "target", "lun", "lun-target"]
-PATCHED_CASES = ROWS + [f"demo-{s}" for s in SCOPES] + [f"two-{s}" for s in SCOPES]
+PATCHED_CASES = ROWS + ["demo-lun", "demo-host", "two-lun", "two-host", "demo-target",
+                        "demo-lun-target", "two-target", "two-lun-target"]
 DEFAULT = {"base": HOST_CASES, "patched": PATCHED_CASES}
 LOAD = "?"
 DISPATCH = re.compile(r"scsi_dispatch_cmd_(?:start|done): host_no=(\d+) channel=(\d+) id=(\d+) lun=(\d+) ")

@@ -8,6 +8,7 @@
 // I/O periods, the resolution fio's completions give a gap at its rate, whichever is more);
 // availability and gaps only when the window holds 10 I/O periods or more.
 import { analyze, ladderOf, type Analysis } from '../engine/analysis';
+import { KERNEL_TIMINGS, type Scenario, type Timings } from '../engine/scenario';
 import type { Metrics, NodeId, Transition } from '../engine/stream';
 
 export interface Divergence {
@@ -135,4 +136,38 @@ export function compare(
       d.push({ aspect: `gap ${kl2.on}`, expected: sec(kl2.longestGap), got: sec(el2.longestGap) });
   }
   return d;
+}
+
+/** The delays the kernel counts in jiffies. */
+const JIFFY_TIMINGS = [
+  'cmdTimeout',
+  'timerSlack',
+  'abortDelay',
+  'ehTimeout',
+  'busSettle',
+  'hostSettle',
+  'tmf',
+] as const satisfies readonly (keyof Timings)[];
+
+/**
+ * The scenario on a recorded guest's clock: a guest whose periodic tick lost interrupts
+ * (tickRate below 1, QEMU TCG on a loaded host) waited 1/tickRate times longer for each
+ * jiffies-based delay than it asked for, while its time stamps kept the true time.
+ */
+export function onGuestClock(sc: Scenario, tickRate: number): Scenario {
+  const out = structuredClone(sc);
+  const base: Partial<Timings> = { ...KERNEL_TIMINGS, ...sc.timings };
+  const t: Partial<Timings> = { ...sc.timings };
+  for (const k of JIFFY_TIMINGS) {
+    const v = base[k];
+    if (v !== undefined) t[k] = Math.round((v / tickRate) * 1e6) / 1e6;
+  }
+  out.timings = t;
+  for (const h of out.hosts)
+    if (h.timings)
+      for (const k of JIFFY_TIMINGS) {
+        const v = h.timings[k];
+        if (v !== undefined) h.timings[k] = Math.round((v / tickRate) * 1e6) / 1e6;
+      }
+  return out;
 }

@@ -62,6 +62,13 @@ export interface TraceStats {
   fioCompletions: number;
   /** how the clocks were tied: 'sync' (markers), 'assumed' (none) */
   clocks: 'sync' | 'assumed';
+  /**
+   * The guest's tick count per second of its clock (1 when no tick went missing), from two
+   * "ticks" markers (/proc/stat's cpu line, USER_HZ); null without them. Below 1, every
+   * jiffies-based delay (command timeout, msleep, ssleep) lasted 1/tickRate times longer
+   * than it asked for.
+   */
+  tickRate: number | null;
 }
 
 export interface TraceResult {
@@ -923,6 +930,18 @@ export function convert(c: Collected, opts: ConvertOptions = {}): TraceResult {
   });
   transitions.push({ t: end, type: 'metrics', metrics });
   transitions.push({ t: end, type: 'run-end' });
+  const ticks: { t: number; n: number }[] = [];
+  for (const e of c.events) {
+    const m =
+      e.event === 'marker' ? /^ticks nproc=(\d+) cpu\s+([\d\s]+)$/.exec(e.text ?? '') : null;
+    if (!m) continue;
+    const f = m[2]!.trim().split(/\s+/).map(Number).slice(0, 8);
+    ticks.push({ t: e.ts, n: f.reduce((a, b) => a + b, 0) / (100 * Number(m[1])) });
+  }
+  const tickRate =
+    ticks.length >= 2 && ticks[ticks.length - 1]!.t > ticks[0]!.t
+      ? r6((ticks[ticks.length - 1]!.n - ticks[0]!.n) / (ticks[ticks.length - 1]!.t - ticks[0]!.t))
+      : null;
   return {
     transitions,
     header: c.header,
@@ -935,6 +954,7 @@ export function convert(c: Collected, opts: ConvertOptions = {}): TraceResult {
       logLines: c.log.length,
       fioCompletions: fioCount,
       clocks,
+      tickRate,
     },
   };
 }

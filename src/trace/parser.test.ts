@@ -4,6 +4,8 @@ import { analyze, ladderOf } from '../engine/analysis';
 import type { Transition } from '../engine/stream';
 import { TraceParseError, TraceReader, convert, parseTrace } from './index';
 import { parseFtraceLine, parseLogLine } from './lines';
+import { onGuestClock } from './conformance';
+import { hostLadder } from '../engine/presets';
 
 // A host-scope recovery of LUN 0:0:0:0 on host 3 (the abort fails, the LUN reset works), as
 // ftrace's `trace` file shows it: a header, markers and scsi events.
@@ -257,6 +259,28 @@ describe('the series: a LUN ladder escalating to the host', () => {
     expect(a.hostRecoveries[0]!.end).toBeCloseTo(16.914 - 11, 6);
     const ev = r.transitions.flatMap((t) => (t.type === 'cmd' ? [t.event] : []));
     expect(ev).toEqual(['timeout', 'abort-scheduled', 'retry', 'completed-after-retry']);
+  });
+});
+
+describe('the guest tick', () => {
+  it('is measured from two ticks markers against the clock', () => {
+    const mk = (ts: string, text: string): string =>
+      `  sh-9  [000] .....  ${ts}: tracing_mark_write: scsitrace: ${text}`;
+    const text = [
+      mk('10.000000', 'run-start'),
+      mk('10.000100', 'ticks nproc=2 cpu  100 0 100 800 0 0 0 0 0 0'),
+      // 10 s of clock, 4 s of ticks on each of 2 CPUs: 800 USER_HZ ticks
+      mk('20.000100', 'ticks nproc=2 cpu  150 0 150 1500 0 0 0 0 0 0'),
+    ].join('\n');
+    expect(parseTrace(text).stats.tickRate).toBeCloseTo(0.4, 6);
+    expect(parseTrace(mk('1.0', 'run-start')).stats.tickRate).toBeNull();
+  });
+
+  it('stretches the jiffies-based delays of a scenario, and only those', () => {
+    const sc = onGuestClock(hostLadder['host-lun-reset'], 0.5);
+    expect(sc.timings).toMatchObject({ cmdTimeout: 10, tmf: 1, busSettle: 20, hostSettle: 20 });
+    expect(sc.timings?.ioLatency).toBeUndefined();
+    expect(hostLadder['host-lun-reset'].timings).toEqual({ cmdTimeout: 5, tmf: 0.5 });
   });
 });
 
