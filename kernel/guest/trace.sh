@@ -29,6 +29,13 @@ marker() {
 	echo "scsitrace: $*" > /dev/kmsg
 }
 
+# jiffies_now: "hz=HZ jiffies=N now_ns=T" from /proc/timer_list (HZ from the
+# kernel command line, scsitrace.hz, which the host reads from the .config)
+jiffies_now() {
+	awk -v hz="$(cmdline_arg scsitrace.hz 0)" '/^now at/ { n = $3 }
+		/^jiffies:/ { print "hz=" hz " jiffies=" $2 " now_ns=" n; exit }' /proc/timer_list
+}
+
 # case_spec NAME: sets TG LU TMO PARAMS FAIL STEPS FAULT_S BOUND for the case
 # (FAIL: TARGET:LUN list; STEPS: the faults, armed on every failing LUN:
 # abort / abort_always, lun / lun_always, target (fail_reset=Y), tur /
@@ -186,10 +193,10 @@ trace_case() {
 	# shellcheck disable=SC2086
 	fio_wait_started $_devs
 	marker "run-start"
-	# The tick count (USER_HZ, every CPU) against the clock: a periodic tick that
-	# loses interrupts under TCG makes every jiffies-based delay (timeouts,
-	# msleep, ssleep) longer than the clock says it asked for.
-	marker "ticks nproc=$(nproc) $(head -n 1 /proc/stat)"
+	# jiffies against the clock: a periodic tick that loses interrupts under
+	# TCG makes every jiffies-based delay (timeouts, msleep, ssleep) longer
+	# than the clock says it asked for.
+	marker "jiffies $(jiffies_now)"
 	sleep "$FAULT_S"
 	for _h in $_fail; do
 		# shellcheck disable=SC2086
@@ -204,7 +211,7 @@ trace_case() {
 			diag "$_c: $_h did not recover within $BOUND s"
 	done
 	sleep 2
-	marker "ticks nproc=$(nproc) $(head -n 1 /proc/stat)"
+	marker "jiffies $(jiffies_now)"
 	marker "run-end"
 	for _p in $(cat "$FIO_DIR/pids"); do
 		kill "$_p" 2>/dev/null

@@ -89,11 +89,24 @@ def scenario_of(case):
     return case, load_preset(case)
 
 
+def config_hz(kernel):
+    """CONFIG_HZ of the kernel's .config (0 when unknown)."""
+    obj = "obj" if kernel == "patched" else "obj-base"
+    try:
+        with open(os.path.join(BUILD, obj, ".config")) as f:
+            for line in f:
+                if line.startswith("CONFIG_HZ="):
+                    return int(line.split("=", 1)[1])
+    except OSError:
+        pass
+    return 0
+
+
 def boot(kernel, cases, results, timeout):
     image, initrd = KERNELS[kernel]
     cmd = [os.path.join(TOP, "scripts/run-guest.py"), "--kernel", image, "--initrd", initrd,
            "--mode", "trace", "--results", results, "--timeout", str(timeout),
-           "--append", "scsitrace.cases=" + ",".join(cases)]
+           "--append", f"scsitrace.cases={','.join(cases)} scsitrace.hz={config_hz(kernel)}"]
     log(f"{kernel} kernel, trace boot for {len(cases)} case(s), results in {results}")
     return subprocess.call(cmd)
 

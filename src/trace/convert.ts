@@ -63,8 +63,8 @@ export interface TraceStats {
   /** how the clocks were tied: 'sync' (markers), 'assumed' (none) */
   clocks: 'sync' | 'assumed';
   /**
-   * The guest's tick count per second of its clock (1 when no tick went missing), from two
-   * "ticks" markers (/proc/stat's cpu line, USER_HZ); null without them. Below 1, every
+   * Seconds of jiffies per second of the guest's clock (1 when no tick went missing), from
+   * two "jiffies" markers (/proc/timer_list); null without them. Below 1, every
    * jiffies-based delay (command timeout, msleep, ssleep) lasted 1/tickRate times longer
    * than it asked for.
    */
@@ -930,17 +930,20 @@ export function convert(c: Collected, opts: ConvertOptions = {}): TraceResult {
   });
   transitions.push({ t: end, type: 'metrics', metrics });
   transitions.push({ t: end, type: 'run-end' });
-  const ticks: { t: number; n: number }[] = [];
+  // jiffies against the clock, from two "jiffies hz=.. jiffies=.. now_ns=.." markers
+  const jif: { j: number; ns: number; hz: number }[] = [];
   for (const e of c.events) {
     const m =
-      e.event === 'marker' ? /^ticks nproc=(\d+) cpu\s+([\d\s]+)$/.exec(e.text ?? '') : null;
-    if (!m) continue;
-    const f = m[2]!.trim().split(/\s+/).map(Number).slice(0, 8);
-    ticks.push({ t: e.ts, n: f.reduce((a, b) => a + b, 0) / (100 * Number(m[1])) });
+      e.event === 'marker'
+        ? /^jiffies hz=(\d+) jiffies=(\d+) now_ns=(\d+)/.exec(e.text ?? '')
+        : null;
+    if (m) jif.push({ hz: Number(m[1]), j: Number(m[2]), ns: Number(m[3]) });
   }
+  const j0 = jif[0];
+  const j1 = jif[jif.length - 1];
   const tickRate =
-    ticks.length >= 2 && ticks[ticks.length - 1]!.t > ticks[0]!.t
-      ? r6((ticks[ticks.length - 1]!.n - ticks[0]!.n) / (ticks[ticks.length - 1]!.t - ticks[0]!.t))
+    j0 && j1 && j1.ns > j0.ns && j0.hz > 0
+      ? r6((j1.j - j0.j) / j0.hz / ((j1.ns - j0.ns) / 1e9))
       : null;
   return {
     transitions,

@@ -263,14 +263,14 @@ describe('the series: a LUN ladder escalating to the host', () => {
 });
 
 describe('the guest tick', () => {
-  it('is measured from two ticks markers against the clock', () => {
+  it('is measured from two jiffies markers against the clock', () => {
     const mk = (ts: string, text: string): string =>
       `  sh-9  [000] .....  ${ts}: tracing_mark_write: scsitrace: ${text}`;
     const text = [
       mk('10.000000', 'run-start'),
-      mk('10.000100', 'ticks nproc=2 cpu  100 0 100 800 0 0 0 0 0 0'),
-      // 10 s of clock, 4 s of ticks on each of 2 CPUs: 800 USER_HZ ticks
-      mk('20.000100', 'ticks nproc=2 cpu  150 0 150 1500 0 0 0 0 0 0'),
+      mk('10.000100', 'jiffies hz=1000 jiffies=4294967000 now_ns=10000100000'),
+      // 10 s of clock, 4 s of jiffies
+      mk('20.000100', 'jiffies hz=1000 jiffies=4294971000 now_ns=20000100000'),
     ].join('\n');
     expect(parseTrace(text).stats.tickRate).toBeCloseTo(0.4, 6);
     expect(parseTrace(mk('1.0', 'run-start')).stats.tickRate).toBeNull();
