@@ -160,7 +160,7 @@ export function convert(c: Collected, opts: ConvertOptions = {}): TraceResult {
         f.t - Number(e.fields.blocked_ms) / 1000,
         ladderStart.get('d' + on) ?? f.t,
       );
-      facts.push({ t, o: o++, k: 'lun-block', on });
+      facts.push({ t, o: o++ - 1e9, k: 'lun-block', on });
       ladderStart.delete('d' + on);
     }
     if (e.event === 'scsi_eh_target_end') {
@@ -169,7 +169,7 @@ export function convert(c: Collected, opts: ConvertOptions = {}): TraceResult {
         f.t - Number(e.fields.blocked_ms) / 1000,
         ladderStart.get('t' + tgt) ?? f.t,
       );
-      facts.push({ t, o: o++, k: 'target-block', tgt });
+      facts.push({ t, o: o++ - 1e9, k: 'target-block', tgt });
       ladderStart.delete('t' + tgt);
     }
   }
