@@ -9,6 +9,7 @@ import { simulate } from '../src/engine/sim';
 import type { Metrics, Transition } from '../src/engine/stream';
 import { compare, onGuestClock, TOLERANCES } from '../src/trace/conformance';
 import { parseTrace } from '../src/trace/index';
+import { analyze } from '../src/engine/analysis';
 
 const dir = process.argv[2] ?? path.join(import.meta.dirname, '../kernel/traces');
 const metricsOf = (ts: readonly Transition[]): Metrics => {
@@ -20,12 +21,12 @@ const pct = (x: number | null): string => (x === null ? '-' : `${Math.round(100 
 const sec = (x: number | null): string => (x === null ? '-' : x.toFixed(2));
 
 const cases: string[] = [
-  '| trace | kernel | preset | host load (5 min) |',
-  '| --- | --- | --- | --- |',
+  '| trace | kernel | preset | host load (5 min) | guest jiffies per second |',
+  '| --- | --- | --- | --- | --- |',
 ];
 const rows: string[] = [
-  '| trace | steps, blocked devices, outcome | failing LUN recovery (s), kernel / engine | healthy availability mean | longest healthy gap (s) | divergences |',
-  '| --- | --- | --- | --- | --- | --- |',
+  '| trace | steps, blocked devices, outcome | failing LUN recovery (s), kernel / engine | healthy availability mean | longest healthy gap (s) | fault to timeout (s) | a TMF took (s), asked | divergences |',
+  '| --- | --- | --- | --- | --- | --- | --- | --- |',
 ];
 const details: string[] = [];
 for (const f of readdirSync(dir)
@@ -53,6 +54,25 @@ for (const f of readdirSync(dir)
   cases.push(`| \`${name}\` | ${kernel} | \`${hdr('preset')}\` | ${load} | ${tick} |`);
   rows.push(
     `| \`${name}\` | ${structural ? 'differ' : 'same'} | ${sec(km.recoveryTime)} / ${sec(em.recoveryTime)} | ${pct(km.healthyAvailabilityMean)} / ${pct(em.healthyAvailabilityMean)} | ${sec(km.healthyLongestGap)} / ${sec(em.healthyLongestGap)} | ${d.length} |`,
+  );
+  // how long the guest's jiffies-based waits lasted: the command timeout, the TMFs
+  const fault = k.faults.find((x) => x.kind === 'timeout');
+  const to = k.transitions.find((t) => t.type === 'cmd' && t.event === 'timeout');
+  const toS = fault && to ? (to.t - fault.t).toFixed(2) : '-';
+  const tmfs = analyze(k.transitions)
+    .steps.filter(
+      (x) =>
+        x.scope !== null &&
+        x.end !== null &&
+        (x.step === 'abort' || x.step === 'lun-reset' || x.step === 'target-reset'),
+    )
+    .map((x) => x.end! - x.start)
+    .sort((a, b) => a - b);
+  const tmfAsked = sc.timings?.tmf ?? 0;
+  const tmfS = tmfs.length ? `${tmfs[Math.floor(tmfs.length / 2)]!.toFixed(2)}, ${tmfAsked}` : '-';
+  rows[rows.length - 1] = rows[rows.length - 1]!.replace(
+    / \| (\d+) \|$/,
+    ` | ${toS} | ${tmfS} | $1 |`,
   );
   for (const x of d) details.push(`${name}: ${x.aspect}: kernel ${x.expected}, engine ${x.got}`);
 }
