@@ -9,6 +9,13 @@ import { Figures } from './views/Figures';
 import { InjectMenu, type InjectChoice } from './views/InjectMenu';
 import { Timeline } from './views/timeline/Timeline';
 import { TransitionList } from './views/TransitionList';
+import {
+  OpenTrace,
+  openRecorded,
+  RECORDED_TRACES,
+  TraceBanner,
+  useTraceDrop,
+} from './views/Traces';
 import { Tree } from './views/tree/Tree';
 
 function choose(name: string, scope: Scope | null): void {
@@ -41,8 +48,14 @@ export function App() {
     return startClock(simStore);
   }, []);
 
+  const dropping = useTraceDrop();
+  const source = useSim((s) => s.source);
+  const compare = useSim((s) => s.compare !== null);
+
   const openMenu = useCallback((lun: NodeId, el: HTMLElement) => {
     const st = simStore.getState();
+    // a recording cannot take new faults (its banner says so)
+    if (st.source === 'trace') return;
     const wasPlaying = st.playing;
     st.pause();
     st.selectLun(lun);
@@ -70,10 +83,18 @@ export function App() {
   };
 
   const scopes = offeredScopes(scenario);
-  const known = presets[presetName] !== undefined;
+  const known =
+    presets[presetName] !== undefined ||
+    (presetName.startsWith('trace:') && RECORDED_TRACES.includes(presetName.slice(6)));
 
   return (
-    <div className="page" data-status={status} data-playing={playing ? 'true' : 'false'}>
+    <div
+      className="page"
+      data-status={status}
+      data-playing={playing ? 'true' : 'false'}
+      data-source={source}
+      data-drop={dropping ? 'true' : undefined}
+    >
       <header className="top">
         <h1>SCSI error recovery</h1>
         <label>
@@ -83,7 +104,9 @@ export function App() {
             onChange={(e) => {
               setScope(null);
               setMenu(null);
-              choose(e.target.value, null);
+              const v = e.target.value;
+              if (v.startsWith('trace:')) void openRecorded(v.slice(6));
+              else choose(v, null);
             }}
             data-testid="preset"
           >
@@ -97,6 +120,15 @@ export function App() {
                 ))}
               </optgroup>
             ))}
+            {RECORDED_TRACES.length ? (
+              <optgroup label="Recorded on the kernel (kernel/traces)">
+                {RECORDED_TRACES.map((n) => (
+                  <option key={n} value={`trace:${n}`}>
+                    {n}
+                  </option>
+                ))}
+              </optgroup>
+            ) : null}
           </select>
         </label>
         <label>
@@ -113,6 +145,7 @@ export function App() {
               } else choose(presetName, null);
             }}
             data-testid="scope"
+            disabled={source === 'trace'}
           >
             <option value="">as the scenario says</option>
             {scopes.map((s) => (
@@ -122,6 +155,7 @@ export function App() {
             ))}
           </select>
         </label>
+        <OpenTrace />
         <span className="status">
           <span className="visually-hidden">Engine: </span>
           <strong data-testid="status">{status}</strong>
@@ -141,6 +175,8 @@ export function App() {
         </div>
       )}
 
+      <TraceBanner />
+
       <Controls />
 
       <main className="stage">
@@ -152,6 +188,7 @@ export function App() {
       </main>
 
       <Timeline />
+      {compare ? <Timeline which="compare" /> : null}
 
       <div className="lower">
         <Editor />

@@ -55,6 +55,15 @@ export interface SimState {
   brush: [number, number] | null;
   /** Targets whose LUN lanes the timeline folds away */
   collapsed: Readonly<Record<NodeId, true>>;
+  /** The timelines' visible range (shared by the run's and the model's); null: fitted */
+  timelineView: readonly [number, number] | null;
+
+  /** Where the run came from: the engine, or a recorded kernel trace */
+  source: 'engine' | 'trace';
+  /** The recorded trace shown, with its header and what the parser counted */
+  trace: TraceInfo | null;
+  /** The model's run set beside a trace, on the same axis */
+  compare: { label: string; timeline: TimelineModel } | null;
 
   setScenario(scenario: Scenario, presetName?: string, keepCursor?: boolean): void;
   /** Clears the stream and marks a new run as running; returns its id. */
@@ -80,9 +89,23 @@ export interface SimState {
   selectLun(lun: NodeId | null): void;
   setBrush(range: [number, number] | null): void;
   toggleTarget(target: NodeId): void;
+  setTimelineView(
+    update: (v: readonly [number, number] | null) => readonly [number, number] | null,
+  ): void;
+  /** Shows a recorded trace as the run (topology from the trace; no injection). */
+  loadTrace(info: TraceInfo, transitions: readonly Transition[], scenario: Scenario): void;
+  /** Sets (or clears) the model's run beside the trace. */
+  setCompare(label: string | null, transitions?: readonly Transition[]): void;
 
   /** The whole stream of the current run (not reactive: subscribe to `received`). */
   stream(): TransitionBuffer;
+}
+
+export interface TraceInfo {
+  name: string;
+  header: Record<string, string>;
+  lines: number;
+  unknown: number;
 }
 
 export type SimStore = ReturnType<typeof createSimStore>;
@@ -124,9 +147,16 @@ export function createSimStore(scenario: Scenario, seed = 1, presetName = '') {
       selectedLun: null,
       brush: null,
       collapsed: {},
+      timelineView: null,
+      source: 'engine',
+      trace: null,
+      compare: null,
 
       setScenario(next, name, keepCursor = false) {
         set({
+          source: 'engine',
+          trace: null,
+          compare: null,
           ...(keepCursor ? {} : { timeline: null }),
           scenario: next,
           presetName: name ?? get().presetName,
@@ -272,6 +302,25 @@ export function createSimStore(scenario: Scenario, seed = 1, presetName = '') {
         if (collapsed[target]) delete collapsed[target];
         else collapsed[target] = true;
         set({ collapsed });
+      },
+      setTimelineView(update) {
+        set({ timelineView: update(get().timelineView) });
+      },
+      loadTrace(info, transitions, sc) {
+        get().setScenario(sc, `trace:${info.name}`);
+        const runId = get().begin();
+        get().append(runId, transitions);
+        get().finish(runId);
+        set({ source: 'trace', trace: info, playing: false });
+      },
+      setCompare(label, transitions) {
+        if (label === null || !transitions) {
+          set({ compare: null });
+          return;
+        }
+        const b = new TimelineBuilder();
+        b.add(transitions);
+        set({ compare: { label, timeline: b.model() } });
       },
       stream() {
         return buffer;

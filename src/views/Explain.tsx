@@ -13,6 +13,7 @@ export function Explain() {
   const timeline = useSim((s) => s.timeline);
   const selectedId = useSim((s) => s.selectedStep);
   const cursor = useSim((s) => s.cursor);
+  const source = useSim((s) => s.source);
 
   const selected = useMemo(
     () => (selectedId === null ? null : (timeline?.steps.find((s) => s.id === selectedId) ?? null)),
@@ -76,8 +77,10 @@ export function Explain() {
         </div>
       ) : (
         <p data-testid="explain-step" data-step="">
-          No recovery has run yet. Click a LUN to inject a fault: it is placed at the cursor (
-          {sec(cursor)}).
+          No recovery has run yet.{' '}
+          {source === 'trace'
+            ? 'Play the recording, or go to its next step.'
+            : `Click a LUN to inject a fault: it is placed at the cursor (${sec(cursor)}).`}
         </p>
       )}
       {escalation ? (

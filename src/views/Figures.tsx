@@ -10,6 +10,7 @@ export function Figures() {
   const f = useSim((s) => s.view?.figures ?? null);
   const m = useSim((s) => (s.status === 'done' ? (s.timeline?.metrics ?? null) : null));
   const atEnd = useSim((s) => s.status === 'done' && s.cursor >= s.available - 1e-9);
+  const source = useSim((s) => s.source);
   const [all, setAll] = useState(false);
   if (!f) return null;
   const rows = f.luns.filter((l) => all || l.failing || l.eio > 0);
@@ -24,7 +25,9 @@ export function Figures() {
           <tr>
             <th scope="col" />
             <th scope="col">at the cursor</th>
-            {m ? <th scope="col">whole run (engine)</th> : null}
+            {m ? (
+              <th scope="col">whole run ({source === 'trace' ? 'recording' : 'engine'})</th>
+            ) : null}
           </tr>
         </thead>
         <tbody>

@@ -42,11 +42,20 @@ const BAND = 400;
 
 type Scale = d3.ScaleLinear<number, number>;
 
-/** The timeline; reads the store. The zoom survives new runs (it is clamped to each run). */
-export function Timeline() {
-  const model = useSim((s) => s.timeline);
+/**
+ * The timeline; reads the store. `which`: the run in the tree, or the model's run set beside
+ * a recorded trace ("Compare with the model"). The two share the zoom, the cursor and the
+ * time axis. The zoom survives new runs (it is clamped to each run).
+ */
+export function Timeline({ which = 'run' }: { which?: 'run' | 'compare' }) {
+  const own = useSim((s) => s.timeline);
+  const other = useSim((s) => s.compare?.timeline ?? null);
+  const label = useSim((s) => (which === 'compare' ? (s.compare?.label ?? '') : ''));
+  const model = which === 'run' ? own : other;
+  const peer = which === 'run' ? other : own;
   const status = useSim((s) => s.status);
-  const [view, setView] = useState<Domain | null>(null);
+  const view = useSim((s) => s.timelineView);
+  const setView = useSim((s) => s.setTimelineView);
   const topology = model?.topology ?? null;
   if (!model || !topology) {
     const message =
@@ -61,25 +70,44 @@ export function Timeline() {
       </div>
     );
   }
-  return <TimelineChart model={model} topology={topology} view={view} setView={setView} />;
+  return (
+    <TimelineChart
+      model={model}
+      peer={peer}
+      topology={topology}
+      view={view}
+      setView={setView}
+      which={which}
+      label={label}
+    />
+  );
 }
 
 interface ChartProps {
   model: TimelineModel;
+  /** the other timeline on the same axis, if any */
+  peer: TimelineModel | null;
   topology: Topology;
   /** the visible range; null: the whole run, following it as it grows */
   view: Domain | null;
   setView: (update: (v: Domain | null) => Domain | null) => void;
+  which: 'run' | 'compare';
+  label: string;
 }
 
-function TimelineChart({ model, topology, view, setView }: ChartProps) {
+const noSelection = (): void => {};
+
+function TimelineChart({ model, peer, topology, view, setView, which, label }: ChartProps) {
   const collapsed = useSim((s) => s.collapsed);
-  const selectedStep = useSim((s) => s.selectedStep);
+  // a step of the model's run is not one of the run in the tree: it cannot be selected
+  const selected = useSim((s) => s.selectedStep);
+  const selectedStep = which === 'run' ? selected : null;
   const selectedLun = useSim((s) => s.selectedLun);
   const brush = useSim((s) => s.brush);
   const available = useSim((s) => s.available);
   const seek = useSim((s) => s.seek);
-  const selectStep = useSim((s) => s.selectStep);
+  const select = useSim((s) => s.selectStep);
+  const selectStep = which === 'run' ? select : noSelection;
   const setBrush = useSim((s) => s.setBrush);
   const toggleTarget = useSim((s) => s.toggleTarget);
   const selectLun = useSim((s) => s.selectLun);
@@ -113,11 +141,15 @@ function TimelineChart({ model, topology, view, setView }: ChartProps) {
     [uid],
   );
 
-  const fullEnd = Math.max(model.end, available, 1e-3);
+  const fullEnd = Math.max(model.end, peer?.end ?? 0, available, 1e-3);
   const full = useMemo<Domain>(() => [0, fullEnd], [fullEnd]);
   // the cursor, to the fitted view's step: this re-renders the chart once per FIT_STEP
   const cursorStep = useSim((s) => Math.floor(s.cursor / FIT_STEP) * FIT_STEP);
-  const activityEnd = useMemo(() => lastActivity(model), [model]);
+  const activityEnd = useMemo(() => {
+    const a = lastActivity(model);
+    const b = peer ? lastActivity(peer) : null;
+    return a === null ? b : b === null ? a : Math.max(a, b);
+  }, [model, peer]);
   const fit = useMemo<Domain>(
     () => [0, fitEnd(activityEnd, cursorStep + FIT_STEP - 2, fullEnd)],
     [activityEnd, cursorStep, fullEnd],
@@ -416,14 +448,15 @@ function TimelineChart({ model, topology, view, setView }: ChartProps) {
 
   return (
     <div
-      className="timeline"
-      data-testid="timeline"
+      className={`timeline timeline--${which}`}
+      data-testid={which === 'run' ? 'timeline' : 'timeline-compare'}
       ref={rootRef}
       tabIndex={0}
       role="region"
-      aria-label="Timeline: wheel or W/S to zoom, drag or A/D to pan, 0 to see the whole run, the strip under the axis to select a range, Escape to clear it"
+      aria-label={`${label ? `${label}. ` : ''}Timeline: wheel or W/S to zoom, drag or A/D to pan, 0 to see the whole run, the strip under the axis to select a range, Escape to clear it`}
       onKeyDown={onKeyDown}
     >
+      {label ? <div className="tl-caption">{label}</div> : null}
       <div className="tl-head">
         <div className="tl-corner" style={{ width: LABEL_W }}>
           {view ? (
