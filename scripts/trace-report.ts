@@ -7,7 +7,7 @@ import { gunzipSync } from 'node:zlib';
 import { validateScenario } from '../src/engine/scenario';
 import { simulate } from '../src/engine/sim';
 import type { Metrics, Transition } from '../src/engine/stream';
-import { compare, onGuestClock, TOLERANCES } from '../src/trace/conformance';
+import { compare, TOLERANCES } from '../src/trace/conformance';
 import { parseTrace } from '../src/trace/index';
 import { analyze } from '../src/engine/analysis';
 
@@ -38,8 +38,7 @@ for (const f of readdirSync(dir)
   const rate = sc.hosts[0]!.workload?.rate ?? 40;
   const k = parseTrace(text, { rate });
   const r = k.stats.tickRate;
-  // as the conformance test: the engine on the guest's clock when its tick lost interrupts
-  const e = simulate(r !== null && r < 0.98 ? onGuestClock(sc, r) : sc);
+  const e = simulate(sc);
   const d = compare(k.transitions, e.transitions, { ...TOLERANCES, rate });
   const name = f.replace(/\.trace\.gz$/, '');
   const km = metricsOf(k.transitions);

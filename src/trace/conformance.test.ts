@@ -9,10 +9,7 @@ import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { validateScenario } from '../engine/scenario';
 import { simulate } from '../engine/sim';
-import { compare, onGuestClock, TOLERANCES, type Divergence } from './conformance';
-
-/** A tick rate this close to 1 is taken as exact */
-const TICK_EXACT = 0.98;
+import { compare, TOLERANCES, type Divergence } from './conformance';
 import { parseTrace } from './index';
 
 const DIR = join(__dirname, '../../kernel/traces');
@@ -41,9 +38,9 @@ function run(file: string): { name: string; divergences: Divergence[] } {
   const sc = validateScenario(JSON.parse(headerScenario(text)));
   const rate = sc.hosts[0]!.workload?.rate ?? 40;
   const kernel = parseTrace(text, { rate });
-  // a guest whose tick lost interrupts: the engine on its clock (README: the guest tick)
-  const r = kernel.stats.tickRate;
-  const engine = simulate(r !== null && r < TICK_EXACT ? onGuestClock(sc, r) : sc);
+  // the same scenario, on the kernel's settings: a guest whose tick lost interrupts waited
+  // longer (README: the guest's tick); its figures differ and are listed in KNOWN
+  const engine = simulate(sc);
   return {
     name: file.replace(/\.trace\.gz$/, ''),
     divergences: compare(kernel.transitions, engine.transitions, { ...TOLERANCES, rate }),
