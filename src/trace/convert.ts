@@ -941,10 +941,24 @@ export function convert(c: Collected, opts: ConvertOptions = {}): TraceResult {
   }
   const j0 = jif[0];
   const j1 = jif[jif.length - 1];
+  // else from two "ticks nproc=N cpu ..." markers (/proc/stat's cpu line, USER_HZ): the
+  // periodic tick accounts one tick a CPU as it advances jiffies, and loses both alike
+  const acct: { t: number; s: number }[] = [];
+  for (const e of c.events) {
+    const m =
+      e.event === 'marker' ? /^ticks nproc=(\d+) cpu\s+([\d\s]+)$/.exec(e.text ?? '') : null;
+    if (!m) continue;
+    const f = m[2]!.trim().split(/\s+/).map(Number).slice(0, 8);
+    acct.push({ t: e.ts, s: f.reduce((a, b) => a + b, 0) / (100 * Number(m[1])) });
+  }
+  const a0 = acct[0];
+  const a1 = acct[acct.length - 1];
   const tickRate =
     j0 && j1 && j1.ns > j0.ns && j0.hz > 0
       ? r6((j1.j - j0.j) / j0.hz / ((j1.ns - j0.ns) / 1e9))
-      : null;
+      : a0 && a1 && a1.t > a0.t
+        ? r6((a1.s - a0.s) / (a1.t - a0.t))
+        : null;
   return {
     transitions,
     header: c.header,

@@ -274,6 +274,12 @@ describe('the guest tick', () => {
     ].join('\n');
     expect(parseTrace(text).stats.tickRate).toBeCloseTo(0.4, 6);
     expect(parseTrace(mk('1.0', 'run-start')).stats.tickRate).toBeNull();
+    // the older form: /proc/stat's accounting, 4 s of ticks on each of 2 CPUs in 10 s
+    const acct = [
+      mk('10.0', 'ticks nproc=2 cpu  100 0 100 800 0 0 0 0 0 0'),
+      mk('20.0', 'ticks nproc=2 cpu  150 0 150 1500 0 0 0 0 0 0'),
+    ].join('\n');
+    expect(parseTrace(acct).stats.tickRate).toBeCloseTo(0.4, 6);
   });
 
   it('stretches the jiffies-based delays of a scenario, and only those', () => {
