@@ -146,33 +146,52 @@ export function convert(c: Collected, opts: ConvertOptions = {}): TraceResult {
     const msg = d ? d.rest : h ? h.rest : r.text;
     facts.push({ t, o: o++, k: 'log', r, on: d?.on, host: h?.host, msg });
   }
-  // blocked_ms of a scoped ladder's end says when its device or target was blocked (no
-  // later than the ladder's start: the count starts a little after the quiesce)
+  // When a scoped ladder's device or target was quiesced: at the failure that started it (a
+  // LUN's timed-out command joins its ladder at once, patch 21; a target's device joins when
+  // its asynchronous abort fails or its LUN ladder escalates), else blocked_ms before its end
+  // (counted in jiffies, which lag a guest's clock that lost ticks), no later than its start.
+  facts.sort((a, b) => a.t - b.t || a.o - b.o);
   const ladderStart = new Map<string, number>();
-  for (const f of [...facts]) {
+  const firstFail = new Map<string, number>();
+  const inLadderAbort = new Set<string>();
+  const noteFail = (key: string, t: number): void => {
+    if (!firstFail.has(key)) firstFail.set(key, t);
+  };
+  const blocks: Fact[] = [];
+  for (const f of facts) {
+    if (f.k === 'log' && f.on) {
+      if (f.msg === 'abort left to scoped recovery') inLadderAbort.add(f.on);
+      else if (/^cmd abort (failed|not send)/.test(f.msg)) {
+        if (inLadderAbort.has(f.on)) inLadderAbort.delete(f.on);
+        else noteFail('t' + f.on.split(':').slice(0, 3).join(':'), f.t);
+      }
+      continue;
+    }
     if (f.k !== 'ev') continue;
     const e = f.r;
-    if (e.event === 'scsi_eh_scoped_start') ladderStart.set('d' + devOfFields(e.fields), f.t);
-    if (e.event === 'scsi_eh_target_start') ladderStart.set('t' + tgtOfFields(e.fields), f.t);
-    if (e.event === 'scsi_eh_scoped_end') {
-      const on = devOfFields(e.fields);
-      const t = Math.min(
-        f.t - Number(e.fields.blocked_ms) / 1000,
-        ladderStart.get('d' + on) ?? f.t,
-      );
-      facts.push({ t, o: o++ - 1e9, k: 'lun-block', on });
-      ladderStart.delete('d' + on);
+    const fl = e.fields;
+    if (e.event === 'scsi_dispatch_cmd_timeout' || e.event === 'scsi_eh_scoped_escalate') {
+      if (e.event === 'scsi_dispatch_cmd_timeout') noteFail('d' + devOfFields(fl), f.t);
+      else noteFail('t' + tgtOfFields(fl), f.t);
     }
-    if (e.event === 'scsi_eh_target_end') {
-      const tgt = tgtOfFields(e.fields);
-      const t = Math.min(
-        f.t - Number(e.fields.blocked_ms) / 1000,
-        ladderStart.get('t' + tgt) ?? f.t,
-      );
-      facts.push({ t, o: o++ - 1e9, k: 'target-block', tgt });
-      ladderStart.delete('t' + tgt);
-    }
+    if (e.event === 'scsi_eh_scoped_start') ladderStart.set('d' + devOfFields(fl), f.t);
+    if (e.event === 'scsi_eh_target_start') ladderStart.set('t' + tgtOfFields(fl), f.t);
+    const end =
+      e.event === 'scsi_eh_scoped_end'
+        ? 'd' + devOfFields(fl)
+        : e.event === 'scsi_eh_target_end'
+          ? 't' + tgtOfFields(fl)
+          : null;
+    if (end === null) continue;
+    const start = ladderStart.get(end) ?? f.t;
+    const t = Math.min(f.t - Number(fl.blocked_ms) / 1000, start, firstFail.get(end) ?? Infinity);
+    if (end.startsWith('d')) blocks.push({ t, o: o++ - 1e9, k: 'lun-block', on: end.slice(1) });
+    else blocks.push({ t, o: o++ - 1e9, k: 'target-block', tgt: end.slice(1) });
+    ladderStart.delete(end);
+    firstFail.delete(end);
   }
+  // a failure after a ladder started belongs to the next one
+  facts.push(...blocks);
   facts.sort((a, b) => a.t - b.t || a.o - b.o);
 
   // ---- topology and origin
