@@ -36,6 +36,8 @@ export interface LunView {
   rate: number;
   /** commands that failed in the last tick */
   failedNow: number;
+  /** flips with each tick that completed I/O: the tree's "I/O as it happens" */
+  pulse: boolean;
   outstanding: number;
   /** a fault was placed on it (it is not one of the healthy LUNs) */
   failing: boolean;
@@ -346,6 +348,7 @@ export class Projection {
         blockedBy: BY[s.by[i]!]!,
         rate: fresh ? s.tickDone[i]! / s.tickDt[i]! : 0,
         failedNow: fresh ? s.tickFailed[i]! : 0,
+        pulse: fresh && s.tickDone[i]! > 0 && Math.round(s.tickT[i]! / s.tickDt[i]!) % 2 === 0,
         outstanding: s.outstanding[i]!,
         failing: s.failing[i] === 1,
         faults: old && maskOf(old.faults) === mask ? old.faults : faultsOf(mask),
@@ -473,6 +476,7 @@ function sameLun(a: LunView, b: LunView): boolean {
     a.blockedBy === b.blockedBy &&
     a.rate === b.rate &&
     a.failedNow === b.failedNow &&
+    a.pulse === b.pulse &&
     a.outstanding === b.outstanding &&
     a.failing === b.failing &&
     a.faults === b.faults &&

@@ -10,6 +10,7 @@ import {
 import { TransitionBuffer } from '../playback/buffer';
 import { Projection, type PlaybackView } from '../playback/projection';
 import { TimelineBuilder, type TimelineModel } from '../playback/timeline';
+import { topologyOf, type Topology } from '../playback/topology';
 
 export type RunStatus = 'idle' | 'running' | 'done' | 'error';
 
@@ -39,6 +40,8 @@ export interface SimState {
   received: number;
   /** Virtual time up to which the stream is known. */
   available: number;
+  /** The tree of the scenario, before its run has said anything (then the run's) */
+  topology: Topology;
   /** What the timeline draws (a new object after each batch). */
   timeline: TimelineModel | null;
   /** The tree at the cursor; kept from the previous run until the new one reaches the cursor. */
@@ -108,6 +111,14 @@ export interface TraceInfo {
   unknown: number;
 }
 
+/** A scenario's tree as its run will start it (every LUN, hosts with their drivers). */
+export function scenarioTopology(sc: Scenario): Topology {
+  return topologyOf({
+    hosts: sc.hosts.map((h, i) => ({ id: String(i), driver: h.driver })),
+    luns: [...offeredRates(sc).keys()],
+  });
+}
+
 export type SimStore = ReturnType<typeof createSimStore>;
 
 const clampSpeed = (x: number): number =>
@@ -139,6 +150,7 @@ export function createSimStore(scenario: Scenario, seed = 1, presetName = '') {
       received: 0,
       available: 0,
       timeline: null,
+      topology: scenarioTopology(scenario),
       view: null,
       cursor: 0,
       playing: false,
@@ -157,7 +169,7 @@ export function createSimStore(scenario: Scenario, seed = 1, presetName = '') {
           source: 'engine',
           trace: null,
           compare: null,
-          ...(keepCursor ? {} : { timeline: null }),
+          ...(keepCursor ? {} : { timeline: null, topology: scenarioTopology(next) }),
           scenario: next,
           presetName: name ?? get().presetName,
           status: 'idle',
@@ -203,6 +215,7 @@ export function createSimStore(scenario: Scenario, seed = 1, presetName = '') {
           received: buffer.length,
           available: buffer.lastTime,
           ...(ready ? { timeline } : {}),
+          ...(ready && timeline.topology ? { topology: timeline.topology } : {}),
         });
         set(project(get().cursor));
       },

@@ -26,8 +26,30 @@ function describeWorkerError(event: Event): string {
   return 'the engine worker failed to load or crashed';
 }
 
+function newWorker(): Worker {
+  return new Worker(new URL('./engine.worker.ts', import.meta.url), {
+    type: 'module',
+    name: 'engine',
+  });
+}
+
 /**
- * Runs a scenario in a fresh Web Worker. Batches of transitions reach
+ * A worker started ahead of time: loading one (fetching and compiling the engine) takes
+ * longer than simulating up to the cursor, and an injection wants its run at once. Each
+ * run takes the spare and starts the next one.
+ */
+let spare: Worker | null = null;
+function takeWorker(): Worker {
+  const w = spare ?? newWorker();
+  spare = null;
+  queueMicrotask(() => {
+    if (!spare) spare = newWorker();
+  });
+  return w;
+}
+
+/**
+ * Runs a scenario in a fresh Web Worker (one started ahead of time when there is one). Batches of transitions reach
  * `onBatch` in stream order; the worker is closed when the run ends.
  */
 export function runInWorker(
@@ -35,10 +57,7 @@ export function runInWorker(
   seed: number,
   onBatch: (batch: Transition[]) => void,
 ): RunHandle {
-  const worker = new Worker(new URL('./engine.worker.ts', import.meta.url), {
-    type: 'module',
-    name: 'engine',
-  });
+  const worker = takeWorker();
   const api = Comlink.wrap<EngineWorkerApi>(worker);
   let settled = false;
   let rejectRun: (reason: Error) => void = () => {};
@@ -47,6 +66,9 @@ export function runInWorker(
     rejectRun = reject;
     worker.addEventListener('error', (event) => {
       event.preventDefault();
+      // a worker that could not load: the spare, loaded the same way, is no better
+      spare?.terminate();
+      spare = null;
       reject(new Error(describeWorkerError(event)));
     });
     worker.addEventListener('messageerror', () => {

@@ -71,6 +71,7 @@ const Lun = memo(function Lun({
       data-blocked-by={by ?? ''}
       data-failing={v?.failing ? 'true' : 'false'}
       data-io={level}
+      data-pulse={v?.pulse ? 'on' : 'off'}
       data-selected={selected ? 'true' : undefined}
       aria-label={label}
       title={label}
@@ -88,7 +89,7 @@ const Lun = memo(function Lun({
             {(v?.outstanding ?? 0) > QUEUE_DOTS ? `+${(v?.outstanding ?? 0) - QUEUE_DOTS}` : ''}
           </span>
           <span className="io" aria-hidden="true">
-            <span className="io-flow" />
+            <span className="io-bar" />
           </span>
           <span className="lun-figures" aria-hidden="true">
             {rate.toFixed(0)}/s
@@ -224,7 +225,7 @@ function Host({
 }
 
 export function Tree({ onOpen }: { onOpen: (lun: NodeId, el: HTMLElement) => void }) {
-  const topology = useSim((s) => s.timeline?.topology ?? null);
+  const topology = useSim((s) => s.topology);
   const scenario = useSim((s) => s.scenario);
   if (!topology)
     return (
