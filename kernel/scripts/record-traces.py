@@ -102,6 +102,29 @@ def config_hz(kernel):
     return 0
 
 
+def armed_at(scenario, ftrace):
+    """A scenario of our own (no preset): its faults at the times the guest armed them.
+
+    The guest arms the failing LUNs one after the other, some 0.1-0.2 s apart under TCG;
+    the timeouts' order follows.
+    """
+    start = None
+    armed = {}
+    for line in ftrace.splitlines():
+        m = re.search(r" (\d+\.\d+): tracing_mark_write: scsitrace: (.*)$", line)
+        if not m:
+            continue
+        t, text = float(m.group(1)), m.group(2).strip()
+        if text == "run-start":
+            start = t
+        f = re.match(r"fault on=\d+:(\d+:\d+:\d+) kind=timeout", text)
+        if f and start is not None:
+            armed["0:" + f.group(1)] = round(t - start, 3)
+    for f in scenario["faults"]:
+        if f["kind"] == "timeout" and f["lun"] in armed:
+            f["at"] = armed[f["lun"]]
+
+
 def boot(kernel, cases, results, timeout):
     image, initrd = KERNELS[kernel]
     cmd = [os.path.join(TOP, "scripts/run-guest.py"), "--kernel", image, "--initrd", initrd,
@@ -138,6 +161,8 @@ def write_trace(case, kernel, raw_dir, out_dir, command):
             f.write(text)
     info = dict(line.split("=", 1) for line in files.get("info", "").splitlines() if "=" in line)
     preset, scenario = scenario_of(case)
+    if preset is None:
+        armed_at(scenario, files.get("ftrace", ""))
     lines = [
         "# scsi-eh-trace 1",
         f"# case: {case}",

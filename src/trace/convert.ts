@@ -369,6 +369,14 @@ export function convert(c: Collected, opts: ConvertOptions = {}): TraceResult {
   }
   const hostRec = new Map<string, HostRec>();
   const lunLadder = new Map<NodeId, { drain: Open | null; last: number }>();
+  const tmfHeld = new Map<string, { by: object; end: number }>();
+  /** a ladder that ends gives its TMF slot back then */
+  const releaseSlot = (l: object | undefined, h: string, t: number): void => {
+    const held = tmfHeld.get(h);
+    if (l && held?.by === l) held.end = t;
+  };
+  const caseMarker = c.events.find((e) => e.event === 'marker' && /^case /.test(e.text ?? ''));
+  const tmfBound = Number(/scoped_eh_tmfs=(\d+)/.exec(caseMarker?.text ?? '')?.[1] ?? 1);
   const tgtLadder = new Map<NodeId, { drain: Open | null; last: number }>();
   const asyncAbort = new Map<NodeId, Open>();
   const pendingSched = new Map<NodeId, number>();
@@ -597,6 +605,7 @@ export function convert(c: Collected, opts: ConvertOptions = {}): TraceResult {
         }
         case 'scsi_eh_scoped_end': {
           const on = mapNode(devOfFields(fl));
+          releaseSlot(lunLadder.get(on), hostOfNode(on), t);
           lunLadder.delete(on);
           emit({
             t: T(t),
@@ -653,6 +662,7 @@ export function convert(c: Collected, opts: ConvertOptions = {}): TraceResult {
         }
         case 'scsi_eh_target_end': {
           const tgt = mapNode(tgtOfFields(fl));
+          releaseSlot(tgtLadder.get(tgt), hostOfNode(tgt), t);
           tgtLadder.delete(tgt);
           emit({
             t: T(t),
@@ -866,10 +876,29 @@ export function convert(c: Collected, opts: ConvertOptions = {}): TraceResult {
             : 'failed';
     // a reset and the TUR after it are traced together, after the TUR: the TUR took no
     // time of its own that the trace shows
-    const start = step === 'tur' ? t : l.last;
+    let start = step === 'tur' ? t : l.last;
     const fn = scope === 'lun' ? `scsi_device_eh_step(${name})` : `scsi_target_eh_step(${name})`;
+    // one scoped TMF at a time on the host (max_scoped_eh_tmfs 1, unless the case says
+    // otherwise): a TMF that ended while this one ran held the slot this one waited for
+    const h = hostOfNode(on);
+    const held = tmfHeld.get(h);
+    if (
+      TMF_STEPS.has(step) &&
+      tmfBound === 1 &&
+      held &&
+      held.by !== l &&
+      held.end > start &&
+      held.end < t
+    ) {
+      const w = startStep(start, 'tmf-slot', scope, on, 'scsi_eh_scoped_tmf_get');
+      endStep(held.end, w, 'done');
+      start = held.end;
+    }
     const s = startStep(Math.min(start, t), step, scope, on, fn);
     endStep(t, s, r);
+    // the TUR after a reset is part of it (scsi_eh_scoped_tmf_put after the TUR)
+    if ((TMF_STEPS.has(step) || (step === 'tur' && held?.by === l)) && r !== 'skipped')
+      tmfHeld.set(h, { by: l, end: t });
     if (r !== 'skipped') stepCount++;
     l.last = t;
   }
@@ -994,6 +1023,8 @@ export function convert(c: Collected, opts: ConvertOptions = {}): TraceResult {
     },
   };
 }
+
+const TMF_STEPS = new Set<StepKind>(['abort', 'lun-reset', 'target-reset', 'start-unit']);
 
 const STEP_NAMES: Record<string, StepKind> = {
   abort: 'abort',
