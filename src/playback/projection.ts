@@ -342,20 +342,44 @@ export class Projection {
       const mask = s.faultMask[i]!;
       const old = prev?.luns[i];
       const step = stepOn.get(id)?.[0] ?? null;
-      const v: LunView = {
+      const state = STATES[s.state[i]!]!;
+      const blockedBy = BY[s.by[i]!]!;
+      const rate = fresh ? s.tickDone[i]! / s.tickDt[i]! : 0;
+      const failedNow = fresh ? s.tickFailed[i]! : 0;
+      const pulse = fresh && s.tickDone[i]! > 0 && Math.round(s.tickT[i]! / s.tickDt[i]!) % 2 === 0;
+      const outstanding = s.outstanding[i]!;
+      const failing = s.failing[i] === 1;
+      const eio = s.eio[i]!;
+      // most frames change no LUN: compare before allocating
+      if (
+        old &&
+        old.state === state &&
+        old.blockedBy === blockedBy &&
+        old.rate === rate &&
+        old.failedNow === failedNow &&
+        old.pulse === pulse &&
+        old.outstanding === outstanding &&
+        old.failing === failing &&
+        old.step === step &&
+        old.eio === eio &&
+        maskOf(old.faults) === mask
+      ) {
+        luns.push(old);
+        continue;
+      }
+      luns.push({
         id,
-        state: STATES[s.state[i]!]!,
-        blockedBy: BY[s.by[i]!]!,
-        rate: fresh ? s.tickDone[i]! / s.tickDt[i]! : 0,
-        failedNow: fresh ? s.tickFailed[i]! : 0,
-        pulse: fresh && s.tickDone[i]! > 0 && Math.round(s.tickT[i]! / s.tickDt[i]!) % 2 === 0,
-        outstanding: s.outstanding[i]!,
-        failing: s.failing[i] === 1,
+        state,
+        blockedBy,
+        rate,
+        failedNow,
+        pulse,
+        outstanding,
+        failing,
         faults: old && maskOf(old.faults) === mask ? old.faults : faultsOf(mask),
         step,
-        eio: s.eio[i]!,
-      };
-      luns.push(old && sameLun(old, v) ? old : v);
+        eio,
+      });
     }
     const nodeView = (id: NodeId, blocked: boolean, old: NodeView | undefined): NodeView => {
       const steps = stepOn.get(id) ?? [];
@@ -394,13 +418,27 @@ export class Projection {
       active: prev && sameSteps(prev.active, active) ? prev.active : active,
       lastStep: s.lastStep,
       lastEscalation: s.lastEscalation,
-      figures: this.figures(),
+      figures: this.figuresAt(prev),
     };
     this.prev = v;
     return v;
   }
 
-  private figures(): LiveFigures {
+  /**
+   * The figures change with every frame only in their last digits: they are worked out
+   * again when a transition was folded or the cursor entered another tenth of a second.
+   */
+  private figuresKey = '';
+  private figuresAt(prev: PlaybackView | null): LiveFigures {
+    const tenth = Math.floor(this.s.t * 10 + 1e-6);
+    const key = `${this.s.index}:${tenth}`;
+    if (prev && key === this.figuresKey) return prev.figures;
+    this.figuresKey = key;
+    // at the tenth, so that a seek and playing show the same figures
+    return this.figures(tenth / 10);
+  }
+
+  private figures(now: number): LiveFigures {
     const s = this.s;
     const topo = this.topology;
     const luns: LunFigures[] = [];
@@ -416,18 +454,18 @@ export class Projection {
       let availability: number | null = null;
       let longestGap = 0;
       if (since !== null) {
-        const elapsed = s.t - since;
+        const elapsed = now - since;
         const before =
           this.offered?.get(topo.luns[i]!) ?? (since > 0 ? s.doneBefore[i]! / since : 0);
         if (elapsed > 0 && before > 0)
           availability = Math.min(s.doneSince[i]! / (before * elapsed), 9.99);
-        longestGap = Math.max(s.maxGap[i]!, Math.max(0, s.t - s.lastDone[i]!));
+        longestGap = Math.max(s.maxGap[i]!, Math.max(0, now - s.lastDone[i]!));
       }
       const out = !Number.isNaN(s.outSince[i]!);
       const first = s.firstFault[i]!;
       let recoveryTime: number | null = null;
-      if (first !== Infinity && s.t >= first) {
-        if (out && s.outSince[i]! >= first - 1e-9) recoveryTime = s.t - first;
+      if (first !== Infinity && now >= first) {
+        if (out && s.outSince[i]! >= first - 1e-9) recoveryTime = now - first;
         else if (!Number.isNaN(s.backAt[i]!)) recoveryTime = s.backAt[i]! - first;
       }
       eio += s.eio[i]!;
@@ -469,20 +507,6 @@ function maskOf(faults: readonly FaultKind[]): number {
   let m = 0;
   for (const f of faults) m |= FAULT_BIT.get(f)!;
   return m;
-}
-function sameLun(a: LunView, b: LunView): boolean {
-  return (
-    a.state === b.state &&
-    a.blockedBy === b.blockedBy &&
-    a.rate === b.rate &&
-    a.failedNow === b.failedNow &&
-    a.pulse === b.pulse &&
-    a.outstanding === b.outstanding &&
-    a.failing === b.failing &&
-    a.faults === b.faults &&
-    a.step === b.step &&
-    a.eio === b.eio
-  );
 }
 function sameSteps(a: readonly ActiveStep[], b: readonly ActiveStep[]): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i]);
