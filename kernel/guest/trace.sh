@@ -30,7 +30,9 @@ marker() {
 }
 
 # jiffies_now: "hz=HZ jiffies=N now_ns=T" from /proc/timer_list (HZ from the
-# kernel command line, scsitrace.hz, which the host reads from the .config)
+# kernel command line, scsitrace.hz, which the host reads from the .config);
+# empty where timer_list prints no jiffies (HZ_PERIODIC kernels): the "ticks"
+# marker, /proc/stat's tick accounting, stands in for it
 jiffies_now() {
 	awk -v hz="$(cmdline_arg scsitrace.hz 0)" '/^now at/ { n = $3 }
 		/^jiffies:/ { print "hz=" hz " jiffies=" $2 " now_ns=" n; exit }' /proc/timer_list
@@ -197,6 +199,7 @@ trace_case() {
 	# TCG makes every jiffies-based delay (timeouts, msleep, ssleep) longer
 	# than the clock says it asked for.
 	marker "jiffies $(jiffies_now)"
+	marker "ticks nproc=$(nproc) $(head -n 1 /proc/stat)"
 	sleep "$FAULT_S"
 	for _h in $_fail; do
 		# shellcheck disable=SC2086
@@ -212,6 +215,7 @@ trace_case() {
 	done
 	sleep 2
 	marker "jiffies $(jiffies_now)"
+	marker "ticks nproc=$(nproc) $(head -n 1 /proc/stat)"
 	marker "run-end"
 	for _p in $(cat "$FIO_DIR/pids"); do
 		kill "$_p" 2>/dev/null
