@@ -3,9 +3,16 @@
 // the nodes that changed render again. The blocked region is an overlay on the node that is
 // recovering: the whole host, one target, or one LUN.
 import { memo } from 'react';
-import { driverProfile, type NodeId } from '../../engine';
+import {
+  driverProfile,
+  type BlockScope,
+  type DeviceState,
+  type FaultKind,
+  type NodeId,
+  type StepKind,
+} from '../../engine';
 import { STEP_LABEL } from '../../explain/steps';
-import type { ActiveStep } from '../../playback/projection';
+import type { ActiveStep, LunView } from '../../playback/projection';
 import type { ChannelNode, HostNode, TargetNode, Topology } from '../../playback/topology';
 import { useSim } from '../../store';
 
@@ -36,6 +43,36 @@ function StepTag({ steps }: { steps: readonly ActiveStep[] }) {
 
 const QUEUE_DOTS = 6;
 
+/** What a small or compact cell draws, as a string that compares by value. */
+function briefOf(l: LunView | undefined): string {
+  if (!l) return '';
+  return [
+    l.state,
+    l.blockedBy ?? '',
+    l.failing ? 1 : 0,
+    l.step?.step ?? '',
+    l.faults.join(','),
+  ].join('|');
+}
+
+function unbrief(s: string): {
+  state: DeviceState;
+  by: BlockScope | null;
+  failing: boolean;
+  step: StepKind | null;
+  faults: FaultKind[];
+} | null {
+  if (!s) return null;
+  const [state, by, failing, step, faults] = s.split('|');
+  return {
+    state: state as DeviceState,
+    by: by ? (by as BlockScope) : null,
+    failing: failing === '1',
+    step: step ? (step as StepKind) : null,
+    faults: faults ? (faults.split(',') as FaultKind[]) : [],
+  };
+}
+
 const Lun = memo(function Lun({
   id,
   index,
@@ -47,19 +84,38 @@ const Lun = memo(function Lun({
   density: Density;
   onOpen: (lun: NodeId, el: HTMLElement) => void;
 }) {
-  const v = useSim((s) => s.view?.luns[index]);
+  // A full cell draws the LUN's I/O; a small or compact one only its state, so it selects a
+  // short string that stays equal while the state does (1024 cells would otherwise all
+  // render again on every tick of I/O).
+  const full = density === 'full';
+  const v = useSim((s) => (full ? s.view?.luns[index] : undefined));
+  const brief = useSim((s) => (full ? '' : briefOf(s.view?.luns[index])));
+  const b = full ? null : unbrief(brief);
   const selected = useSim((s) => s.selectedLun === id);
   const lunNo = id.slice(id.lastIndexOf(':') + 1);
-  const state = v?.state ?? 'running';
-  const by = v?.blockedBy ?? null;
+  const state = v?.state ?? b?.state ?? 'running';
+  const by = v?.blockedBy ?? b?.by ?? null;
   const rate = v?.rate ?? 0;
-  const level = rate <= 0 ? 0 : rate < 10 ? 1 : rate < 40 ? 2 : 3;
+  const step = v?.step?.step ?? b?.step ?? null;
+  const faults = v?.faults ?? b?.faults ?? [];
+  const failing = v?.failing ?? b?.failing ?? false;
+  const level = full
+    ? rate <= 0
+      ? 0
+      : rate < 10
+        ? 1
+        : rate < 40
+          ? 2
+          : 3
+    : state === 'running'
+      ? 1
+      : 0;
   const label =
     `LUN ${id}: ${state}` +
     (by ? `, blocked by ${by} recovery` : '') +
-    (v?.step ? `, ${STEP_LABEL[v.step.step]} in progress` : '') +
-    `, ${rate.toFixed(0)} I/O per second` +
-    (v?.faults.length ? `, faults: ${v.faults.join(', ')}` : '') +
+    (step ? `, ${STEP_LABEL[step]} in progress` : '') +
+    (full ? `, ${rate.toFixed(0)} I/O per second` : '') +
+    (faults.length ? `, faults: ${faults.join(', ')}` : '') +
     '. Press to inject a fault.';
   return (
     <button
@@ -69,7 +125,7 @@ const Lun = memo(function Lun({
       data-lun={id}
       data-state={state}
       data-blocked-by={by ?? ''}
-      data-failing={v?.failing ? 'true' : 'false'}
+      data-failing={failing ? 'true' : 'false'}
       data-io={level}
       data-pulse={v?.pulse ? 'on' : 'off'}
       data-selected={selected ? 'true' : undefined}
