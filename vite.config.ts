@@ -19,5 +19,8 @@ export default defineConfig({
   test: {
     include: ['src/**/*.test.ts'],
     environment: 'node',
+    // property tests and the kernel conformance run the engine many times; a shared,
+    // loaded machine can take several times the 5 s default (no test asserts on time)
+    testTimeout: 60_000,
   },
 });
