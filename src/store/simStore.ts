@@ -14,6 +14,9 @@ import { topologyOf, type Topology } from '../playback/topology';
 
 export type RunStatus = 'idle' | 'running' | 'done' | 'error';
 
+/** While a run streams in, the timeline gets a new model at most this often. */
+const PUBLISH_EVERY_MS = 200;
+
 export const MIN_SPEED = 0.1;
 export const MAX_SPEED = 1000;
 
@@ -129,6 +132,8 @@ export function createSimStore(scenario: Scenario, seed = 1, presetName = '') {
   let buffer = new TransitionBuffer();
   let builder = new TimelineBuilder();
   let projection: Projection | null = null;
+  /** when the timeline model was last handed to the views (performance.now) */
+  let published = -Infinity;
 
   return createStore<SimState>()((set, get) => {
     /** The view at the cursor, if the stream has reached it. */
@@ -210,7 +215,14 @@ export function createSimStore(scenario: Scenario, seed = 1, presetName = '') {
             undefined,
             offeredRates(state.scenario),
           );
-        const ready = buffer.lastTime >= state.cursor || state.timeline === null;
+        // the timeline redraws whole with each new model: while the run streams in, hand
+        // it over when the stream first reaches the cursor and then at most every 200 ms
+        const now = performance.now();
+        const first = state.timeline === null || state.timeline.topology !== timeline.topology;
+        const ready =
+          (buffer.lastTime >= state.cursor || state.timeline === null) &&
+          (first || now - published >= PUBLISH_EVERY_MS);
+        if (ready) published = now;
         set({
           received: buffer.length,
           available: buffer.lastTime,
