@@ -39,10 +39,19 @@ export function computeMetrics(sim: Sim): Metrics {
       offline: d.offline,
     };
   });
+  return summarize(luns, span, sim.escalations, sim.steps);
+}
+
+/** A run's figures from its LUNs' (the engine's, or a kernel trace's). */
+export function summarize(
+  luns: LunMetrics[],
+  span: readonly [number, number] | null,
+  escalations: number,
+  steps: number,
+): Metrics {
   const healthy = luns.filter((l) => l.availability !== null);
   const avail = healthy.map((l) => l.availability!);
-  const failing = luns.filter((l) => l.failing);
-  const rts = failing.map((l) => l.recoveryTime);
+  const rts = luns.filter((l) => l.failing).map((l) => l.recoveryTime);
   return {
     recoveryWindow: span ? [r6(span[0]), r6(span[1])] : null,
     healthyAvailabilityMean: avail.length
@@ -54,8 +63,8 @@ export function computeMetrics(sim: Sim): Metrics {
       rts.length && rts.every((x) => x !== null) ? Math.max(...(rts as number[])) : null,
     eio: luns.reduce((a, l) => a + l.eio, 0),
     offlined: luns.filter((l) => l.offline).map((l) => l.on),
-    escalations: sim.escalations,
-    steps: sim.steps,
+    escalations,
+    steps,
     luns,
   };
 }

@@ -3,6 +3,7 @@
 // a healthy LUN's availability is what it completed in the window over what its workload
 // offered (the rate given, else the rate it ran at in the 3 s before the fault, from time 0 on); its longest
 // gap counts the window's edges as completions. Pure.
+import { summarize } from '../engine/metrics';
 import type { LunMetrics, Metrics, NodeId } from '../engine/stream';
 
 export interface MetricsInput {
@@ -66,22 +67,5 @@ export function analyzeMetrics(m: MetricsInput): Metrics {
       offline: m.offline.includes(on),
     };
   });
-  const healthy = luns.filter((l) => l.availability !== null);
-  const avail = healthy.map((l) => l.availability!);
-  const rts = luns.filter((l) => l.failing).map((l) => l.recoveryTime);
-  return {
-    recoveryWindow: ws !== null && we !== null ? [r6(ws), r6(we)] : null,
-    healthyAvailabilityMean: avail.length
-      ? r6(avail.reduce((a, b) => a + b, 0) / avail.length)
-      : null,
-    healthyAvailabilityWorst: avail.length ? Math.min(...avail) : null,
-    healthyLongestGap: healthy.length ? Math.max(...healthy.map((l) => l.longestGap)) : null,
-    recoveryTime:
-      rts.length && rts.every((x) => x !== null) ? Math.max(...(rts as number[])) : null,
-    eio: luns.reduce((a, l) => a + l.eio, 0),
-    offlined: luns.filter((l) => l.offline).map((l) => l.on),
-    escalations: m.escalations,
-    steps: m.steps,
-    luns,
-  };
+  return summarize(luns, ws !== null && we !== null ? [ws, we] : null, m.escalations, m.steps);
 }
