@@ -75,8 +75,8 @@ export const RESULT_TEXT: Record<StepResult, string> = {
 export const SCOPE_TEXT: Record<BlockScope, string> = {
   host: 'host recovery: the Scsi_Host is in SHOST_RECOVERY, so scsi_host_queue_ready() refuses every command to every device of the host until scsi_restart_operations()',
   target:
-    "target recovery (the series): scsi_target_block() stops every LUN of the target while its ladder runs; the host's other targets go on",
-  lun: 'LUN recovery (the series): only this device is blocked (scsi_internal_device_block) while its own ladder runs; its neighbours go on',
+    "target recovery (the series): scsi_target_eh_block() quiesces the request queue of every LUN of the target while its ladder runs; the host's other targets go on",
+  lun: "LUN recovery (the series): scsi_device_eh_scmd_add() quiesces only this device's request queue (blk_mq_quiesce_queue_nowait) while its own ladder runs; its neighbours go on",
 };
 
 export const OP_TEXT: Record<Op, string> = {

@@ -479,7 +479,7 @@ export function convert(c: Collected, opts: ConvertOptions = {}): TraceResult {
         op: 'block-io',
         scope: 'lun',
         on,
-        fn: 'scsi_device_eh_block -> blk_mq_quiesce_queue',
+        fn: 'scsi_device_eh_scmd_add -> blk_mq_quiesce_queue_nowait',
       });
       hold(on, 'lun', t);
       lunLadder.set(on, {

@@ -14,7 +14,7 @@ import type { Policy } from './types';
 
 const NAMES: Names = {
   block: [
-    'scsi_device_eh_block -> blk_mq_quiesce_queue',
+    'scsi_device_eh_scmd_add -> blk_mq_quiesce_queue_nowait',
     'only this device stops; its target and host keep running',
   ],
   drain: [
