@@ -34,8 +34,19 @@ export function Explain() {
   const ops = useMemo(() => {
     if (!timeline || !step || step.scope === null) return [];
     const t = step.start;
-    const mine = timeline.ops.filter((o) => o.scope === step.scope && o.t <= t + 1e-9);
-    // the ops of the latest recovery: from the last block-io of that scope before the step
+    // the node whose recovery runs the step: its host, its target, or the LUN itself
+    const parts = step.on.split(':');
+    const node =
+      step.scope === 'host'
+        ? parts[0]!
+        : step.scope === 'target'
+          ? parts.slice(0, 3).join(':')
+          : step.on;
+    const mine = timeline.ops.filter(
+      (o) =>
+        o.scope === step.scope && o.t <= t + 1e-9 && (o.on === node || o.on.startsWith(`${node}:`)),
+    );
+    // the ops of that node's latest recovery: from its last block-io before the step
     let from = 0;
     for (let i = 0; i < mine.length; i++) if (mine[i]!.op === 'block-io') from = i;
     return mine.slice(from).slice(-6);
