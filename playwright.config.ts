@@ -3,7 +3,8 @@ import { defineConfig } from '@playwright/test';
 // Chromium comes from Debian (scripts/ensure-chromium.sh installs it);
 // Playwright's own browser builds are never downloaded.
 const CHROMIUM = '/usr/bin/chromium';
-const PORT = 4173;
+// E2E_PORT lets two checkouts run their browser tests at once.
+const PORT = Number(process.env.E2E_PORT) || 4173;
 
 export default defineConfig({
   testDir: 'e2e',
