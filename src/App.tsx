@@ -2,6 +2,8 @@ import { useCallback, useEffect, useState } from 'react';
 import { offeredScopes, presetGroups, presets, withScope, type NodeId, type Scope } from './engine';
 import { startClock } from './playback/clock';
 import { injectAndRun, loadScenario, simStore, startRun, useSim } from './store';
+import { KeyHelp } from './keys/KeyHelp';
+import { useGlobalKeys } from './keys/useGlobalKeys';
 import { Controls } from './views/Controls';
 import { Editor } from './views/Editor';
 import { Explain } from './views/Explain';
@@ -40,6 +42,9 @@ export function App() {
   const playing = useSim((s) => s.playing);
   const [scope, setScope] = useState<Scope | null>(null);
   const [menu, setMenu] = useState<Menu | null>(null);
+  const [help, setHelp] = useState(false);
+  const toggleHelp = useCallback(() => setHelp((h) => !h), []);
+  useGlobalKeys(menu === null && !help, toggleHelp);
 
   // One run as the page loads, playing at 1x; the clock runs for the page's life.
   useEffect(() => {
@@ -156,6 +161,17 @@ export function App() {
           </select>
         </label>
         <OpenTrace />
+        <button
+          type="button"
+          className="help-button"
+          onClick={toggleHelp}
+          aria-haspopup="dialog"
+          data-testid="key-help-open"
+          title="Keyboard shortcuts (?)"
+        >
+          <span aria-hidden="true">⌨ ?</span>
+          <span className="visually-hidden">Keyboard shortcuts</span>
+        </button>
         <span className="status">
           <span className="visually-hidden">Engine: </span>
           <strong data-testid="status">{status}</strong>
@@ -195,6 +211,7 @@ export function App() {
         <TransitionList />
       </div>
 
+      {help ? <KeyHelp onClose={() => setHelp(false)} /> : null}
       {menu ? (
         <InjectMenu
           lun={menu.lun}

@@ -142,6 +142,24 @@ describe('playback', () => {
     expect(store.getState().selectedStep).toBeNull();
   });
 
+  it('steps back through every recovery step in reverse order, then to 0', async () => {
+    const store = await loaded(demo);
+    const steps = store.getState().timeline!.steps;
+    store.getState().seek(20);
+    for (const step of [...steps].reverse()) {
+      expect(store.getState().stepPrev()).toBe(true);
+      expect(store.getState().cursor).toBe(step.start);
+      expect(store.getState().selectedStep).toBe(step.id);
+    }
+    expect(store.getState().stepPrev()).toBe(false);
+    expect(store.getState().cursor).toBe(0);
+    // and forward again from a step reached backwards
+    store.getState().seek(steps[2]!.start);
+    store.getState().selectStep(steps[2]!.id);
+    expect(store.getState().stepNext()).toBe(true);
+    expect(store.getState().selectedStep).toBe(steps[3]!.id);
+  });
+
   it('an injection keeps the run before it and the cursor', async () => {
     const store = await loaded(withScope(presets.playground!, 'lun'));
     const before = store

@@ -86,6 +86,8 @@ export interface SimState {
   restart(): void;
   /** To the start of the next recovery step, paused there; false when there is none. */
   stepNext(): boolean;
+  /** To the start of the previous recovery step, paused there; false when there is none. */
+  stepPrev(): boolean;
   /** Advances the cursor by `dt` real seconds at the current speed (the playback clock). */
   advance(dt: number): void;
 
@@ -284,6 +286,27 @@ export function createSimStore(scenario: Scenario, seed = 1, presetName = '') {
         }
         get().seek(next.start);
         set({ selectedStep: next.id });
+        return true;
+      },
+      stepPrev() {
+        const { timeline, cursor, selectedStep } = get();
+        get().pause();
+        const steps = timeline?.steps ?? [];
+        let i = selectedStep === null ? -1 : steps.findIndex((x) => x.id === selectedStep);
+        if (i >= 0 && Math.abs(steps[i]!.start - cursor) < 1e-9) i--;
+        else {
+          // the last step that starts before the cursor
+          i = -1;
+          for (let k = 0; k < steps.length; k++) if (steps[k]!.start < cursor - 1e-9) i = k;
+        }
+        const prev = i >= 0 ? steps[i] : undefined;
+        if (!prev) {
+          set({ selectedStep: null });
+          get().seek(0);
+          return false;
+        }
+        get().seek(prev.start);
+        set({ selectedStep: prev.id });
         return true;
       },
       advance(dt) {

@@ -13,6 +13,7 @@ import {
 } from 'react';
 import type { TimelineModel } from '../../playback/timeline';
 import type { Topology } from '../../playback/topology';
+import { keyAction, registerTimelineKeys, type KeyAction } from '../../keys/keys';
 import { simStore, useSim } from '../../store';
 import { drawLanes, type PatternIds } from './draw';
 import { formatTick, type TipContent } from './format';
@@ -402,40 +403,58 @@ function TimelineChart({ model, peer, topology, view, setView, which, label }: C
     [setView],
   );
 
-  const onKeyDown = (e: ReactKeyboardEvent<HTMLDivElement>) => {
-    if (e.ctrlKey || e.metaKey || e.altKey) return;
+  /** Zoom and pan by key; the page's keyboard reaches this too while the focus is elsewhere. */
+  const keyMove = (action: KeyAction): boolean => {
     const span = domain[1] - domain[0];
     const cursor = simStore.getState().cursor;
     const at =
       pointerT.current ??
       (cursor >= domain[0] && cursor <= domain[1] ? cursor : (domain[0] + domain[1]) / 2);
-    let next: Domain | null = null;
-    switch (e.key.toLowerCase()) {
-      case 'w':
+    let next: Domain;
+    switch (action) {
+      case 'zoom-in':
         next = zoomAround(domain, full, KEY_ZOOM, at);
         break;
-      case 's':
+      case 'zoom-out':
         next = zoomAround(domain, full, 1 / KEY_ZOOM, at);
         break;
-      case 'a':
+      case 'pan-left':
         next = panBy(domain, full, -KEY_PAN * span);
         break;
-      case 'd':
+      case 'pan-right':
         next = panBy(domain, full, KEY_PAN * span);
         break;
-      case '0':
+      case 'fit':
         next = full;
         break;
-      case 'escape':
-        setBrush(null);
-        e.preventDefault();
-        return;
       default:
-        return;
+        return false;
     }
-    e.preventDefault();
-    const d = next;
-    setView(() => d);
+    setView(() => next);
+    return true;
+  };
+  const keyMoveRef = useRef(keyMove);
+  useEffect(() => {
+    keyMoveRef.current = keyMove;
+  });
+  useEffect(
+    () => (which === 'run' ? registerTimelineKeys((a) => keyMoveRef.current(a)) : undefined),
+    [which],
+  );
+
+  const onKeyDown = (e: ReactKeyboardEvent<HTMLDivElement>) => {
+    if (e.ctrlKey || e.metaKey || e.altKey) return;
+    if (e.key === 'Escape') {
+      setBrush(null);
+      e.preventDefault();
+      return;
+    }
+    const action = keyAction({ key: e.key });
+    if (action && keyMove(action)) {
+      e.preventDefault();
+      // the page's handler would do it again
+      e.stopPropagation();
+    }
   };
 
   let shade: [number, number] | null = null;
@@ -450,6 +469,7 @@ function TimelineChart({ model, peer, topology, view, setView, which, label }: C
     <div
       className={`timeline timeline--${which}`}
       data-testid={which === 'run' ? 'timeline' : 'timeline-compare'}
+      data-domain={`${domain[0].toFixed(3)},${domain[1].toFixed(3)}`}
       ref={rootRef}
       tabIndex={0}
       role="region"

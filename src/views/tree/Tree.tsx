@@ -111,10 +111,13 @@ const Lun = memo(function Lun({
       ? 1
       : 0;
   const label =
-    `LUN ${id}: ${state}` +
+    // the name starts with what the cell shows ("LUN 2 40/s", or "2" when small)
+    (full
+      ? `LUN ${lunNo} ${rate.toFixed(0)}/s${v && v.eio > 0 ? ` · ${v.eio} EIO` : ''}`
+      : `LUN ${lunNo}`) +
+    ` (${id}): ${state}` +
     (by ? `, blocked by ${by} recovery` : '') +
     (step ? `, ${STEP_LABEL[step]} in progress` : '') +
-    (full ? `, ${rate.toFixed(0)} I/O per second` : '') +
     (faults.length ? `, faults: ${faults.join(', ')}` : '') +
     '. Press to inject a fault.';
   return (
@@ -136,6 +139,7 @@ const Lun = memo(function Lun({
       {density !== 'compact' && (
         <span className="lun-name">{density === 'full' ? `LUN ${lunNo}` : lunNo}</span>
       )}
+      {density === 'full' ? ' ' : null}
       {density === 'full' && (
         <>
           <span className="queue" aria-hidden="true" data-queue={v?.outstanding ?? 0}>
@@ -151,9 +155,14 @@ const Lun = memo(function Lun({
             {rate.toFixed(0)}/s
             {v && v.eio > 0 ? <span className="eio"> · {v.eio} EIO</span> : null}
           </span>
-          {v?.step ? <StepTag steps={[v.step]} /> : null}
+          {/* named in the button's label already */}
+          {v?.step ? (
+            <span aria-hidden="true">
+              <StepTag steps={[v.step]} />
+            </span>
+          ) : null}
           {v?.faults.length ? (
-            <span className="fault-badge" title={v.faults.join(', ')}>
+            <span className="fault-badge" title={v.faults.join(', ')} aria-hidden="true">
               ⚡
             </span>
           ) : null}

@@ -1,0 +1,128 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import type { Page } from '@playwright/test';
+import { clock, expect, goTo, open, pause, shot, test } from './helpers';
+
+const require = createRequire(import.meta.url);
+const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+interface Violation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: { target: string[] }[];
+}
+
+/** axe-core's scan of the page as it is; the serious and critical findings. */
+async function scan(page: Page): Promise<string[]> {
+  await page.addScriptTag({ content: AXE });
+  const violations = await page.evaluate(async () => {
+    const axe = (
+      window as unknown as {
+        axe: { run: (c: Document, o: object) => Promise<{ violations: Violation[] }> };
+      }
+    ).axe;
+    const res = await axe.run(document, { resultTypes: ['violations'] });
+    return res.violations;
+  });
+  return violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map(
+      (v) =>
+        `${v.impact} ${v.id}: ${v.help} (${v.nodes
+          .map((n) => n.target.join(' '))
+          .slice(0, 3)
+          .join('; ')})`,
+    );
+}
+
+const domain = async (page: Page): Promise<[number, number]> => {
+  const d = (await page.getByTestId('timeline').getAttribute('data-domain')) ?? '';
+  const [a, b] = d.split(',').map(Number);
+  return [a!, b!];
+};
+
+test.describe('accessibility and keyboard', () => {
+  for (const scheme of ['light', 'dark'] as const)
+    test(`axe finds nothing serious in the main views (${scheme})`, async ({ page }, testInfo) => {
+      await page.emulateMedia({ colorScheme: scheme });
+      await open(page, 'demo');
+      await goTo(page, 3);
+      expect(await scan(page)).toEqual([]);
+      // the inject menu and the help overlay
+      await page.locator('[data-lun]').first().click();
+      await expect(page.getByTestId('inject-menu')).toBeVisible();
+      expect(await scan(page)).toEqual([]);
+      await page.keyboard.press('Escape');
+      await page.getByTestId('key-help-open').click();
+      await expect(page.getByTestId('key-help')).toBeVisible();
+      expect(await scan(page)).toEqual([]);
+      await shot(page, testInfo, `help-${scheme}`);
+    });
+
+  test('the page keys: space, arrows, + and -, W/S/A/D, ? and Escape', async ({ page }) => {
+    await open(page, 'demo');
+    await page.locator('h1').click();
+    // space plays and pauses
+    await page.keyboard.press(' ');
+    await expect(page.locator('.page')).toHaveAttribute('data-playing', 'true');
+    await page.keyboard.press(' ');
+    await expect(page.locator('.page')).toHaveAttribute('data-playing', 'false');
+    // arrows go from step to step, and back
+    await goTo(page, 0);
+    await page.locator('h1').click();
+    await page.keyboard.press('ArrowRight');
+    const first = await clock(page);
+    expect(first).toBeGreaterThan(0);
+    await page.keyboard.press('ArrowRight');
+    const second = await clock(page);
+    expect(second).toBeGreaterThanOrEqual(first);
+    await page.keyboard.press('ArrowLeft');
+    await expect.poll(() => clock(page)).toBeCloseTo(first, 6);
+    // + doubles the speed, - halves it
+    const speed = page.getByTestId('speed-value');
+    await expect(speed).toHaveText('1x');
+    await page.keyboard.press('+');
+    await expect(speed).toHaveText('2x');
+    await page.keyboard.press('-');
+    await page.keyboard.press('-');
+    await expect(speed).toHaveText('0.5x');
+    // W zooms the timeline in, S out, D pans right, 0 shows the whole run
+    const [a0, b0] = await domain(page);
+    await page.keyboard.press('w');
+    const [a1, b1] = await domain(page);
+    expect(b1 - a1).toBeLessThan(b0 - a0);
+    await page.keyboard.press('d');
+    const [a2] = await domain(page);
+    expect(a2).toBeGreaterThan(a1);
+    await page.keyboard.press('s');
+    const [a3, b3] = await domain(page);
+    expect(b3 - a3).toBeGreaterThan(b1 - a1);
+    await page.keyboard.press('0');
+    const [a4, b4] = await domain(page);
+    expect(a4).toBe(0);
+    expect(b4).toBeGreaterThanOrEqual(b0 - 1e-3);
+    // ? opens the help, with the focus in it; Escape closes it and gives the focus back
+    await page.keyboard.press('?');
+    const help = page.getByTestId('key-help');
+    await expect(help).toBeVisible();
+    await expect(help).toContainText('previous recovery step');
+    await expect(page.getByTestId('key-help-close')).toBeFocused();
+    // keys do not reach the page behind the help
+    await page.keyboard.press(' ');
+    await expect(page.locator('.page')).toHaveAttribute('data-playing', 'false');
+    await page.keyboard.press('Escape');
+    await expect(help).toBeHidden();
+  });
+
+  test('keys typed into a field stay there', async ({ page }) => {
+    await open(page, 'demo');
+    await pause(page);
+    const before = await domain(page);
+    await page.getByTestId('goto').fill('');
+    await page.getByTestId('goto').pressSequentially('w s 2');
+    await expect(page.getByTestId('goto')).toHaveValue('w s 2');
+    expect(await domain(page)).toEqual(before);
+    await expect(page.locator('.page')).toHaveAttribute('data-playing', 'false');
+  });
+});
