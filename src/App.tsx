@@ -3,6 +3,7 @@ import { offeredScopes, presetGroups, presets, withScope, type NodeId, type Scop
 import { startClock } from './playback/clock';
 import { injectAndRun, loadScenario, simStore, startRun, useSim } from './store';
 import { KeyHelp } from './keys/KeyHelp';
+import { LessonMenu, LessonPanel, lessonFromUrl } from './lessons/LessonPanel';
 import { useGlobalKeys } from './keys/useGlobalKeys';
 import { Controls } from './views/Controls';
 import { Editor } from './views/Editor';
@@ -48,8 +49,11 @@ export function App() {
 
   // One run as the page loads, playing at 1x; the clock runs for the page's life.
   useEffect(() => {
-    void startRun();
-    simStore.getState().play();
+    // a lesson's link opens that lesson's step; anything else, the playground, playing
+    if (!lessonFromUrl(location.search)) {
+      void startRun();
+      simStore.getState().play();
+    }
     return startClock(simStore);
   }, []);
 
@@ -160,6 +164,7 @@ export function App() {
             ))}
           </select>
         </label>
+        <LessonMenu />
         <OpenTrace />
         <button
           type="button"
@@ -192,6 +197,8 @@ export function App() {
       )}
 
       <TraceBanner />
+
+      <LessonPanel />
 
       <Controls />
 
