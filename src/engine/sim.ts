@@ -289,7 +289,18 @@ export class Sim {
   }
 
   run(): SimResult {
-    const end = this.scenario.duration;
+    this.start();
+    while (this.advance(Infinity));
+    return this.end();
+  }
+
+  private started = false;
+  private tickLen = 0.1;
+
+  /** Emits run-start and schedules the first events; then `advance` until it says false. */
+  start(): void {
+    if (this.started) throw new Error('the run has already started');
+    this.started = true;
     this.emit({
       t: 0,
       type: 'run-start',
@@ -302,17 +313,38 @@ export class Sim {
     for (const d of this.devs) {
       if (d.interval !== Infinity) this.schedule(this.rng.next() * d.interval, Ev.Arrival, d);
     }
-    const tick = this.hosts[0]?.timings.tick ?? 0.1;
-    this.schedule(tick, Ev.Tick);
-    for (;;) {
+    this.tickLen = this.hosts[0]?.timings.tick ?? 0.1;
+    this.schedule(this.tickLen, Ev.Tick);
+  }
+
+  /**
+   * Handles at most `budget` events; false once the run has reached its end (then call
+   * `end`). A caller that yields between calls (the worker) can be cancelled or
+   * watched between them; the stream is the same whatever the budgets.
+   */
+  advance(budget: number): boolean {
+    const end = this.scenario.duration;
+    for (let n = 0; n < budget; n++) {
+      // the earliest event; past the end, every other one is too
       const ev = this.heap.pop();
-      if (!ev || ev.t > end) break;
+      if (!ev || ev.t > end) return false;
       this.now = ev.t;
       this.events++;
-      this.handle(ev, tick);
+      this.handle(ev, this.tickLen);
     }
+    return true;
+  }
+
+  /** Virtual time reached so far. */
+  get time(): number {
+    return this.now;
+  }
+
+  /** Closes the run: the last tick, the metrics, run-end. */
+  end(): SimResult {
+    const end = this.scenario.duration;
     this.now = end;
-    this.flushTick(tick);
+    this.flushTick(this.tickLen);
     const metrics = computeMetrics(this);
     this.emit({ t: end, type: 'metrics', metrics });
     this.emit({ t: end, type: 'run-end' });

@@ -1,6 +1,6 @@
 import * as Comlink from 'comlink';
 import type { Scenario, Transition } from '../engine';
-import type { EngineWorkerApi, RunSummary } from './protocol';
+import { STALL_MS, type EngineWorkerApi, type RunSummary } from './protocol';
 
 export type { RunSummary } from './protocol';
 
@@ -76,13 +76,39 @@ export function runInWorker(
     });
   });
 
-  const done = Promise.race([api.run(scenario, seed, Comlink.proxy(onBatch)), failed]).finally(
-    () => {
-      settled = true;
-      api[Comlink.releaseProxy]();
-      worker.terminate();
-    },
-  );
+  // a worker that stops answering (killed, or looping) is given up after STALL_MS
+  let heard = performance.now();
+  const alive = (): void => {
+    heard = performance.now();
+  };
+  const watchdog = setInterval(() => {
+    if (performance.now() - heard > STALL_MS) {
+      // whatever stopped this one may have stopped the spare too
+      spare?.terminate();
+      spare = null;
+      rejectRun(
+        new Error(`the engine worker stopped answering: nothing from it for ${STALL_MS / 1000} s`),
+      );
+    }
+  }, 1000);
+
+  const done = Promise.race([
+    api.run(
+      scenario,
+      seed,
+      Comlink.proxy((batch: Transition[]) => {
+        alive();
+        onBatch(batch);
+      }),
+      Comlink.proxy(alive),
+    ),
+    failed,
+  ]).finally(() => {
+    settled = true;
+    clearInterval(watchdog);
+    api[Comlink.releaseProxy]();
+    worker.terminate();
+  });
 
   return {
     done,

@@ -1,17 +1,40 @@
 /// <reference lib="webworker" />
 import * as Comlink from 'comlink';
-import { simulate, type Scenario } from '../engine';
-import { BATCH_SIZE, type BatchCallback, type EngineWorkerApi, type RunSummary } from './protocol';
+import { Sim, type Scenario } from '../engine';
+import {
+  BATCH_SIZE,
+  SLICE_EVENTS,
+  type BatchCallback,
+  type EngineWorkerApi,
+  type ProgressCallback,
+  type RunSummary,
+} from './protocol';
+
+/** Lets the worker's event loop turn: messages in, and a sign of life out. */
+const turn = (): Promise<void> =>
+  new Promise((resolve) => {
+    const ch = new MessageChannel();
+    ch.port1.onmessage = () => {
+      ch.port1.close();
+      resolve();
+    };
+    ch.port2.postMessage(null);
+  });
 
 const api: EngineWorkerApi = {
-  async run(scenario: Scenario, seed: number, onBatch: BatchCallback): Promise<RunSummary> {
+  async run(
+    scenario: Scenario,
+    seed: number,
+    onBatch: BatchCallback,
+    onProgress?: ProgressCallback,
+  ): Promise<RunSummary> {
     // onBatch is a comlink proxy: each call is a message to the page whose
     // promise settles once the page has taken the batch. The proxy talks on its
     // own port, so wait for every delivery before resolving: the page then
     // holds the whole stream when `run` returns.
     const deliveries: Promise<unknown>[] = [];
     let count = 0;
-    const result = simulate(scenario, {
+    const sim = new Sim(scenario, {
       seed,
       // the engine hands the stream over in batches of BATCH_SIZE, the last one shorter
       batchSize: BATCH_SIZE,
@@ -22,8 +45,24 @@ const api: EngineWorkerApi = {
       // the page keeps the stream; the worker need not keep a second copy
       retain: false,
     });
-    await Promise.all(deliveries);
-    return { version: result.version, count, metrics: result.metrics };
+    try {
+      sim.start();
+      // in slices, so that the page hears from the worker even while a long run goes on
+      while (sim.advance(SLICE_EVENTS)) {
+        if (onProgress) deliveries.push(Promise.resolve(onProgress(sim.time)));
+        await turn();
+      }
+      const result = sim.end();
+      await Promise.all(deliveries);
+      return { version: result.version, count, metrics: result.metrics };
+    } catch (err) {
+      // an engine invariant that broke: say what reproduces it
+      const what = err instanceof Error ? err.message : String(err);
+      throw new Error(
+        `the engine stopped at ${sim.time.toFixed(6)} s of scenario "${scenario.name}" with seed ${seed}: ${what}. ` +
+          `To reproduce it, save the scenario as JSON and run: npm run sim -- scenario.json --seed ${seed}`,
+      );
+    }
   },
 };
 

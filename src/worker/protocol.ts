@@ -11,8 +11,21 @@ export interface RunSummary {
 }
 
 export type BatchCallback = (batch: Transition[]) => void;
+/** Virtual time the run has reached; called between slices, so also a sign of life. */
+export type ProgressCallback = (t: number) => void;
+
+/** Events the worker's engine handles between two turns of its event loop. */
+export const SLICE_EVENTS = 20_000;
+
+/** The page gives up on a worker it has not heard from for this long (ms). */
+export const STALL_MS = 10_000;
 
 /** The API that src/worker/engine.worker.ts exposes through comlink. */
 export interface EngineWorkerApi {
-  run(scenario: Scenario, seed: number, onBatch: BatchCallback): Promise<RunSummary>;
+  run(
+    scenario: Scenario,
+    seed: number,
+    onBatch: BatchCallback,
+    onProgress?: ProgressCallback,
+  ): Promise<RunSummary>;
 }
