@@ -27,10 +27,10 @@ test('a worker that stops answering mid-run is reported, and the run can start a
   test.setTimeout(120_000);
   await page.goto('/');
   await expect(page.locator('.page')).toHaveAttribute('data-status', 'done', { timeout: 30_000 });
-  // a run long enough to be caught in the middle: 1024 LUNs for an hour of virtual time
+  // a run long enough to be caught in the middle: 1024 LUNs for 8 minutes of virtual time (the page's limit)
   await page.getByTestId('preset').selectOption('playground-1024');
   await expect(page.locator('.page')).toHaveAttribute('data-status', 'done', { timeout: 60_000 });
-  await page.getByTestId('edit-duration').fill('3600');
+  await page.getByTestId('edit-duration').fill('480');
   await page.getByTestId('edit-apply').click();
   await expect(page.locator('.page')).toHaveAttribute('data-status', 'running');
   // stop every engine worker of the page from the inside, as a crash would
@@ -40,7 +40,7 @@ test('a worker that stops answering mid-run is reported, and the run can start a
   await expect(page.locator('.page')).toHaveAttribute('data-status', 'error', { timeout: 30_000 });
   await expect(page.getByTestId('error')).toContainText('stopped answering');
   // the scenario is kept, with the tree drawn so far
-  await expect(page.getByTestId('edit-duration')).toHaveValue('3600');
+  await expect(page.getByTestId('edit-duration')).toHaveValue('480');
   await expect(page.locator('.tree [data-lun]')).toHaveCount(1024);
   // run again, on a shorter run so that it ends here
   await page.getByTestId('edit-duration').fill('5');

@@ -15,9 +15,10 @@ import {
 } from '../engine';
 import { FAULT_LABEL } from '../explain/steps';
 import { loadScenario, simStore, useSim } from '../store';
+import { PAGE_LIMITS, pageRefusals } from '../store/limits';
 
 /** The page draws at most this many LUNs (the engine takes more, from the CLI). */
-export const PAGE_LUN_LIMIT = 4096;
+export const PAGE_LUN_LIMIT = PAGE_LIMITS.luns;
 
 interface HostForm {
   driver: DriverName;
@@ -99,13 +100,7 @@ export function scenarioOf(base: Scenario, f: Form): { scenario?: Scenario; erro
   };
   try {
     const sc = validateScenario(JSON.parse(JSON.stringify(candidate)) as unknown);
-    let luns = 0;
-    for (const h of sc.hosts) luns += (h.channels ?? 1) * h.targets * h.lunsPerTarget;
-    if (luns > PAGE_LUN_LIMIT)
-      errors.push({
-        field: 'hosts',
-        reason: `${luns} LUNs: the page draws at most ${PAGE_LUN_LIMIT} (the engine's CLI takes more)`,
-      });
+    errors.push(...pageRefusals(sc));
     if (errors.length) return { errors };
     return { scenario: sc, errors };
   } catch (err) {

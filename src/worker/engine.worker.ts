@@ -3,6 +3,7 @@ import * as Comlink from 'comlink';
 import { Sim, type Scenario } from '../engine';
 import {
   BATCH_SIZE,
+  checkRunRequest,
   SLICE_EVENTS,
   type BatchCallback,
   type EngineWorkerApi,
@@ -32,6 +33,8 @@ const api: EngineWorkerApi = {
     // promise settles once the page has taken the batch. The proxy talks on its
     // own port, so wait for every delivery before resolving: the page then
     // holds the whole stream when `run` returns.
+    // a request that is not a valid scenario and seed is refused, field by field
+    ({ scenario, seed } = checkRunRequest(scenario, seed));
     const deliveries: Promise<unknown>[] = [];
     let count = 0;
     const sim = new Sim(scenario, {

@@ -1,4 +1,10 @@
-import type { Metrics, Scenario, Transition } from '../engine';
+import {
+  ScenarioError,
+  validateScenario,
+  type Metrics,
+  type Scenario,
+  type Transition,
+} from '../engine';
 
 /** Transitions per message from the worker to the page (the last one may hold fewer). */
 export const BATCH_SIZE = 500;
@@ -28,4 +34,19 @@ export interface EngineWorkerApi {
     onBatch: BatchCallback,
     onProgress?: ProgressCallback,
   ): Promise<RunSummary>;
+}
+
+/**
+ * What the worker checks of a run request before it runs anything: the page sends only
+ * validated scenarios, but a message is a door like any other.
+ */
+export function checkRunRequest(
+  scenario: unknown,
+  seed: unknown,
+): { scenario: Scenario; seed: number } {
+  if (typeof seed !== 'number' || !Number.isInteger(seed) || seed < 0 || seed > 2 ** 32 - 1)
+    throw new ScenarioError([
+      { field: 'seed', reason: `must be an integer from 0 to 4294967295, got ${String(seed)}` },
+    ]);
+  return { scenario: validateScenario(scenario), seed };
 }

@@ -1,0 +1,36 @@
+// What the page takes on: a scenario the engine accepts can still be too large to draw or
+// to hold. Such a scenario is refused with the limit named, before any run starts.
+import type { FieldError, Scenario } from '../engine';
+
+export const PAGE_LIMITS = {
+  /** LUNs drawn in the tree and the timeline */
+  luns: 4096,
+  /**
+   * LUNs x seconds of virtual time: the stream holds about one I/O tick per LUN per tenth
+   * of a second, so this bounds it near 5 million transitions
+   */
+  lunSeconds: 500_000,
+} as const;
+
+export function lunCount(sc: Scenario): number {
+  let luns = 0;
+  for (const h of sc.hosts) luns += (h.channels ?? 1) * h.targets * h.lunsPerTarget;
+  return luns;
+}
+
+/** Why the page will not run a (valid) scenario; empty when it will. */
+export function pageRefusals(sc: Scenario): FieldError[] {
+  const out: FieldError[] = [];
+  const luns = lunCount(sc);
+  if (luns > PAGE_LIMITS.luns)
+    out.push({
+      field: 'hosts',
+      reason: `${luns} LUNs: the page draws at most ${PAGE_LIMITS.luns} (the engine's CLI, npm run sim, takes more)`,
+    });
+  else if (luns * sc.duration > PAGE_LIMITS.lunSeconds)
+    out.push({
+      field: 'duration',
+      reason: `${luns} LUNs for ${sc.duration} s is ${Math.round(luns * sc.duration)} LUN-seconds: the page holds at most ${PAGE_LIMITS.lunSeconds} (at most ${Math.floor(PAGE_LIMITS.lunSeconds / luns)} s with ${luns} LUNs; npm run sim takes longer runs)`,
+    });
+  return out;
+}
