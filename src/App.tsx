@@ -1,6 +1,8 @@
 import { useCallback, useEffect, useState } from 'react';
 import { offeredScopes, presetGroups, presets, withScope, type NodeId, type Scope } from './engine';
 import { startClock } from './playback/clock';
+import { EmbedBar, LinkAlert, SharePanel } from './share/SharePanel';
+import { linkedScope, startFromLink, useShare } from './share/startup';
 import { injectAndRun, loadScenario, simStore, startRun, useSim } from './store';
 import { Controls } from './views/Controls';
 import { Editor } from './views/Editor';
@@ -38,13 +40,14 @@ export function App() {
   const status = useSim((s) => s.status);
   const error = useSim((s) => s.error);
   const playing = useSim((s) => s.playing);
-  const [scope, setScope] = useState<Scope | null>(null);
+  const [scope, setScope] = useState<Scope | null>(linkedScope);
+  const embed = useShare((s) => s.embed);
   const [menu, setMenu] = useState<Menu | null>(null);
 
-  // One run as the page loads, playing at 1x; the clock runs for the page's life.
+  // One run as the page loads: the link's, paused at its moment, or the default playing
+  // at 1x; the clock runs for the page's life.
   useEffect(() => {
-    void startRun();
-    simStore.getState().play();
+    void startFromLink();
     return startClock(simStore);
   }, []);
 
@@ -94,7 +97,9 @@ export function App() {
       data-playing={playing ? 'true' : 'false'}
       data-source={source}
       data-drop={dropping ? 'true' : undefined}
+      data-embed={embed ? 'true' : undefined}
     >
+      <EmbedBar />
       <header className="top">
         <h1>SCSI error recovery</h1>
         <label>
@@ -156,12 +161,14 @@ export function App() {
           </select>
         </label>
         <OpenTrace />
+        <SharePanel />
         <span className="status">
           <span className="visually-hidden">Engine: </span>
           <strong data-testid="status">{status}</strong>
         </span>
       </header>
       {scenario.description ? <p className="description">{scenario.description}</p> : null}
+      <LinkAlert />
 
       {error !== null && (
         <div className="error" role="alert">

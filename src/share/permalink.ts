@@ -67,6 +67,9 @@ export type ReadLink =
     }
   | { kind: 'error'; embed: boolean; message: string };
 
+/** The keys a link may have (in the fragment, or in the query). */
+const LINK_KEYS = ['v', 's', 'preset', 'p', 't', 'step', 'scope'];
+
 /** Characters of compressToEncodedURIComponent's output. */
 const PAYLOAD_CHARS = /^[A-Za-z0-9+\-$]*$/;
 
@@ -126,9 +129,19 @@ export function encodeLink(state: LinkState): string {
   return parts.join('&');
 }
 
-/** `href` (the page's address) with its fragment replaced by the link. */
-export function linkUrl(href: string, state: LinkState): string {
+/**
+ * `href` (the page's address) with its fragment replaced by the link; link keys in its
+ * query are dropped (the fragment says it all), and `embed` too when `embed` is false.
+ */
+export function linkUrl(href: string, state: LinkState, embed?: boolean): string {
   const url = new URL(href);
+  const drop = (k: string): boolean => LINK_KEYS.includes(k) || (embed === false && k === 'embed');
+  const kept = url.search
+    .slice(1)
+    .split('&')
+    .filter((part) => part && !drop(part.split('=')[0]!));
+  if (embed === true && !kept.some((part) => part.split('=')[0] === 'embed')) kept.push('embed');
+  url.search = kept.length ? `?${kept.join('&')}` : '';
   url.hash = encodeLink(state);
   return url.toString();
 }
@@ -157,8 +170,6 @@ export function parseParams(text: string): Map<string, string> {
   }
   return out;
 }
-
-const LINK_KEYS = ['v', 's', 'preset', 'p', 't', 'step', 'scope'];
 
 const isEmbed = (p: Map<string, string>): boolean =>
   p.has('embed') && p.get('embed') !== '0' && p.get('embed') !== 'false';
