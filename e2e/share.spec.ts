@@ -324,3 +324,42 @@ test('?embed shows the tree, the controls and the timeline, with a way to the fu
   await expect(root).not.toHaveAttribute('data-embed', 'true');
   await expect(page.getByTestId('editor')).toBeVisible();
 });
+
+/** axe-core's serious and critical findings on the page as it is, but for `exclude`. */
+async function axeFindings(page: Page, exclude: string[] = []): Promise<string[]> {
+  await page.addScriptTag({
+    path: path.resolve(import.meta.dirname, '../node_modules/axe-core/axe.min.js'),
+  });
+  return page.evaluate(async (exclude) => {
+    interface AxeResult {
+      violations: { id: string; impact: string | null; nodes: { target: string[] }[] }[];
+    }
+    type Context = Document | { exclude: string[][] };
+    const axe = (window as unknown as { axe: { run: (ctx: Context) => Promise<AxeResult> } }).axe;
+    const result = await axe.run(exclude.length ? { exclude: exclude.map((s) => [s]) } : document);
+    return result.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  }, exclude);
+}
+
+test('the sharing controls, the bad-link alert and the compact page pass an axe scan', async ({
+  page,
+}) => {
+  await page.addInitScript(() => {
+    Object.defineProperty(navigator, 'clipboard', {
+      value: { writeText: () => Promise.reject(new DOMException('denied', 'NotAllowedError')) },
+    });
+  });
+  await page.goto('/#v=3&s=x');
+  await done(page);
+  await pause(page);
+  await page.getByTestId('copy-link').click();
+  await expect(page.getByTestId('link-field')).toBeVisible();
+  await expect(page.getByTestId('link-error')).toBeVisible();
+  // the tree's own findings (its LUN buttons' names) belong to the tree's work
+  expect(await axeFindings(page, ['.tree'])).toEqual([]);
+  await page.goto('about:blank');
+  await openLink(page, '/?embed&preset=demo&t=9');
+  expect(await axeFindings(page, ['.tree'])).toEqual([]);
+});
