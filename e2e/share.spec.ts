@@ -111,6 +111,10 @@ test('when the clipboard is refused, the link is shown to copy; a preset with a 
   await openLink(other, link);
   await expect.poll(async () => (await drawing(other)).luns).toEqual(before.luns);
   expect(await drawing(other)).toEqual(before);
+  // another scenario: the link leaves the address bar (a reload would not bring it back)
+  expect(other.url()).toBe(link);
+  await other.getByTestId('preset').selectOption('playground');
+  await expect.poll(() => other.url()).toMatch(/:\d+\/$/);
 });
 
 /** A link fragment with this scenario JSON text compressed in it. */

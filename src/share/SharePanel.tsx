@@ -11,7 +11,7 @@ import {
   parseScenarioText,
   scenarioText,
 } from './scenarioFile';
-import { useShare } from './startup';
+import { useShare, watchAddress } from './startup';
 import './share.css';
 
 const TRACE_REFUSED =
@@ -54,7 +54,8 @@ export function SharePanel() {
       return;
     }
     const url = linkUrl(window.location.href, currentRun());
-    window.history.replaceState(null, '', url);
+    window.history.replaceState(window.history.state, '', url);
+    watchAddress();
     try {
       if (!navigator.clipboard) throw new Error('no clipboard');
       await navigator.clipboard.writeText(url);

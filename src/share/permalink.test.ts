@@ -16,6 +16,7 @@ import {
   encodeLink,
   linkUrl,
   parseParams,
+  plainUrl,
   presetForm,
   type ReadLink,
 } from './permalink';
@@ -214,6 +215,14 @@ describe('the short form of a preset', () => {
     expect(r.embed).toBe(true);
     expect(r.scenario).toBe(presets['demo-lun']);
     expect(r.cursor).toBe(6);
+  });
+});
+
+describe('the address without its link', () => {
+  it('drops the link from the fragment and the query, and keeps the rest', () => {
+    expect(plainUrl('http://h/p?embed&preset=demo&t=3#v=1&s=abc')).toBe('http://h/p?embed');
+    expect(plainUrl('http://h/p?x=1#section-2')).toBe('http://h/p?x=1#section-2');
+    expect(plainUrl('http://h/p#v=1&preset=demo')).toBe('http://h/p');
   });
 });
 

@@ -146,6 +146,18 @@ export function linkUrl(href: string, state: LinkState, embed?: boolean): string
   return url.toString();
 }
 
+/** `href` without a link: link keys dropped from its query, and its fragment if a link. */
+export function plainUrl(href: string): string {
+  const url = new URL(href);
+  const kept = url.search
+    .slice(1)
+    .split('&')
+    .filter((part) => part && !LINK_KEYS.includes(part.split('=')[0]!));
+  url.search = kept.length ? `?${kept.join('&')}` : '';
+  if (LINK_KEYS.some((k) => parseParams(url.hash).has(k))) url.hash = '';
+  return url.toString();
+}
+
 /**
  * Splits "a=1&b&c=x" into its keys and values; a value is percent-decoded when it can be
  * ("+" stays "+": the payload's alphabet has it).

@@ -4,7 +4,7 @@ import { createStore } from 'zustand/vanilla';
 import { useStore } from 'zustand';
 import type { Scope } from '../engine';
 import { simStore, startRun, type SimStore } from '../store';
-import { decodeLink, type ReadLink } from './permalink';
+import { decodeLink, plainUrl, type ReadLink } from './permalink';
 
 export interface ShareState {
   /** the page is embedded in a documentation page (?embed) */
@@ -56,6 +56,28 @@ export function startFromLink(
   return applyLink(link, store, run);
 }
 
+let unwatch: (() => void) | null = null;
+
+/**
+ * Keeps the address bar honest: once the scenario shown is no longer the one its link
+ * carries (another preset, an injection, an edit), the link leaves the address bar.
+ */
+export function watchAddress(store: SimStore = simStore): void {
+  unwatch?.();
+  unwatch = null;
+  if (typeof window === 'undefined') return;
+  const linked = store.getState().scenario;
+  const stop = store.subscribe((s) => {
+    if (s.scenario === linked) return;
+    stop();
+    if (unwatch === stop) unwatch = null;
+    const plain = plainUrl(window.location.href);
+    if (plain !== window.location.href)
+      window.history.replaceState(window.history.state, '', plain);
+  });
+  unwatch = stop;
+}
+
 /** Runs a link's scenario and seed, paused at its position with its step selected. */
 function applyLink(
   link: Extract<ReadLink, { kind: 'ok' }>,
@@ -63,7 +85,9 @@ function applyLink(
   run: (store: SimStore) => Promise<void>,
 ): Promise<void> {
   store.setState({ seed: link.seed });
+  unwatch?.();
   store.getState().setScenario(link.scenario, link.presetName ?? 'link');
+  watchAddress(store);
   const done = run(store);
   const st = store.getState();
   st.pause();
