@@ -1,6 +1,8 @@
 import { useCallback, useEffect, useState } from 'react';
 import { offeredScopes, presetGroups, presets, withScope, type NodeId, type Scope } from './engine';
 import { startClock } from './playback/clock';
+import { EmbedBar, LinkAlert, SharePanel } from './share/SharePanel';
+import { linkedScope, startFromLink, useShare } from './share/startup';
 import { injectAndRun, loadScenario, simStore, startRun, useSim } from './store';
 import { KeyHelp } from './keys/KeyHelp';
 import { LessonMenu, LessonPanel, lessonFromUrl } from './lessons/LessonPanel';
@@ -41,19 +43,18 @@ export function App() {
   const status = useSim((s) => s.status);
   const error = useSim((s) => s.error);
   const playing = useSim((s) => s.playing);
-  const [scope, setScope] = useState<Scope | null>(null);
+  const [scope, setScope] = useState<Scope | null>(linkedScope);
+  const embed = useShare((s) => s.embed);
   const [menu, setMenu] = useState<Menu | null>(null);
   const [help, setHelp] = useState(false);
   const toggleHelp = useCallback(() => setHelp((h) => !h), []);
   useGlobalKeys(menu === null && !help, toggleHelp);
 
-  // One run as the page loads, playing at 1x; the clock runs for the page's life.
+  // One run as the page loads: the link's, paused at its moment, or the default playing
+  // at 1x; the clock runs for the page's life.
   useEffect(() => {
-    // a lesson's link opens that lesson's step; anything else, the playground, playing
-    if (!lessonFromUrl(location.search)) {
-      void startRun();
-      simStore.getState().play();
-    }
+    // a lesson's link opens that lesson's step; any other link, its run; none, the playground
+    if (!lessonFromUrl(location.search)) void startFromLink();
     return startClock(simStore);
   }, []);
 
@@ -103,7 +104,9 @@ export function App() {
       data-playing={playing ? 'true' : 'false'}
       data-source={source}
       data-drop={dropping ? 'true' : undefined}
+      data-embed={embed ? 'true' : undefined}
     >
+      <EmbedBar />
       <header className="top">
         <h1>SCSI error recovery</h1>
         <label>
@@ -166,6 +169,7 @@ export function App() {
         </label>
         <LessonMenu />
         <OpenTrace />
+        <SharePanel />
         <button
           type="button"
           className="help-button"
@@ -183,6 +187,7 @@ export function App() {
         </span>
       </header>
       {scenario.description ? <p className="description">{scenario.description}</p> : null}
+      <LinkAlert />
 
       {error !== null && (
         <div className="error" role="alert">
