@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { offeredScopes, presetGroups, presets, withScope, type NodeId, type Scope } from './engine';
 import { startClock } from './playback/clock';
+import { ExportMenu } from './export/ExportMenu';
 import { injectAndRun, loadScenario, simStore, startRun, useSim } from './store';
 import { Controls } from './views/Controls';
 import { Editor } from './views/Editor';
@@ -178,6 +179,7 @@ export function App() {
       <TraceBanner />
 
       <Controls />
+      <ExportMenu />
 
       <main className="stage">
         <Tree onOpen={openMenu} />
