@@ -12,6 +12,7 @@ import {
   type Scenario,
 } from '../engine';
 import { buildTimeline, type TimelineModel } from '../playback/timeline';
+import { fileStem } from './download';
 import {
   gridFor,
   groupingFor,
@@ -176,10 +177,33 @@ describe('plain-text timeline', () => {
     expect(stepBarText(bar('abort', 'failed'), 2)).toBe('AA');
   });
 
+  it('a run still streaming in: said so, and nothing drawn past what is known', () => {
+    const sc = presets.demo!;
+    const all = simulate(sc, { seed: 1 }).transitions;
+    const m = buildTimeline(all.filter((t) => t.t <= 10));
+    expect(m.complete).toBe(false);
+    const text = timelineText(m, m.topology!, sc, { range: [4, 12] });
+    expect(m.end).toBeCloseTo(9.6, 6);
+    expect(text).toMatch(/run 0 s to 9\.600 s \(still running\)/);
+    const row = lunRows(text).get('0:0:0:1')!;
+    // 0.2 s per column from 4 s: known up to column 28, blank after
+    expect(row).toHaveLength(40);
+    expect(row.slice(0, 28)).toMatch(/^\.+H$/);
+    expect(row.slice(28)).toMatch(/^ +$/);
+  });
+
   it('wraps words to the width', () => {
     expect(wrap('aaa bbb ccc', 7, '', '  ')).toEqual(['aaa bbb', '  ccc']);
     expect(wrap('x'.repeat(12), 5)).toEqual(['xxxxx', 'xxxxx', 'xx']);
     expect(wrap('café → µs', 80)).toEqual(['cafe -> us']);
+  });
+
+  it('names files from the preset and scope', () => {
+    expect(fileStem('demo', 'host')).toBe('scsi-eh-demo-host');
+    expect(fileStem('Scenario 3, row 3: lun+target', undefined)).toBe(
+      'scsi-eh-scenario-3-row-3-lun-target',
+    );
+    expect(fileStem('', null)).toBe('scsi-eh-timeline');
   });
 
   it('grids: round seconds per column, the range covered, within the columns', () => {
@@ -272,7 +296,7 @@ describe('plain-text timeline', () => {
             groupingFor(m.topology!) === 'target' ? m.topology!.targets.length : p.hosts,
           );
       }),
-      { numRuns: 40 },
+      { numRuns: Number(process.env.RUNS ?? 40) },
     );
   });
 });
