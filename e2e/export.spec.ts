@@ -180,9 +180,11 @@ test('with the model beside a kernel trace, the pictures stack both timelines', 
   await expect(page.locator('.page')).toHaveAttribute('data-source', 'trace', { timeout: 30_000 });
   await page.getByTestId('compare-model').click();
   await expect(page.getByTestId('timeline-compare')).toBeVisible({ timeout: 30_000 });
-  const p = await parseSvg(page, (await downloaded(page, 'export-svg')).bytes.toString('utf8'));
+  const svg = (await downloaded(page, 'export-svg')).bytes.toString('utf8');
+  const p = await parseSvg(page, svg);
   expect(p.errors).toBe(0);
   expect(p.panels).toBe(2);
+  expect(svg).toContain('recorded on the kernel');
   expect(p.patterns).toBe(6);
   expect(p.missingRefs).toEqual([]);
   expect(p.lanes.filter((l) => l === 'target:0:0:0')).toHaveLength(2);
@@ -192,4 +194,6 @@ test('with the model beside a kernel trace, the pictures stack both timelines', 
   const text = (await downloaded(page, 'export-txt')).bytes.toString('utf8');
   expect(fits(text)).toEqual([]);
   expect(text).toMatch(/^ {2}0:0:0:1 +\|[._]*H+[._]*\|$/m);
+  // a recording has no seed
+  expect(text).toMatch(/^run 0 s to [\d.]+ s; shown /m);
 });

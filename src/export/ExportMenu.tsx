@@ -28,7 +28,8 @@ export function currentText(choice: RangeChoice = 'recovery'): string | null {
           ? st.brush
           : null;
   return timelineText(model, model.topology ?? st.topology, st.scenario, {
-    seed: st.seed,
+    // a recorded kernel trace has no seed
+    ...(st.source === 'engine' ? { seed: st.seed } : {}),
     link: location.href,
     range,
   });
@@ -84,7 +85,9 @@ export function ExportMenu() {
     const st = simStore.getState();
     return timelineSvg({
       title: `SCSI error recovery: ${st.scenario.name}`,
-      subtitle: `${scopesOf(st.scenario)}; seed ${st.seed}; cursor at ${st.cursor.toFixed(3)} s`,
+      subtitle: `${scopesOf(st.scenario)}; ${
+        st.source === 'trace' ? 'recorded on the kernel' : `seed ${st.seed}`
+      }; cursor at ${st.cursor.toFixed(3)} s`,
     });
   };
   const svg = () => {
