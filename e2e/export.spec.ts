@@ -74,6 +74,32 @@ test('the text range follows the choice: the whole run', async ({ page }) => {
   expect(fits(text)).toEqual([]);
 });
 
+test("the text range follows the choice: the timeline's view, zoomed", async ({ page }) => {
+  await open(page, 'demo');
+  await goTo(page, 9);
+  const timeline = page.getByTestId('timeline');
+  await timeline.focus();
+  for (let i = 0; i < 4; i++) await timeline.press('w');
+  await expect(page.getByTestId('timeline-reset-zoom')).toBeVisible();
+  const ticks = (
+    await page.$$eval('[data-testid="timeline"] .tl-axis .tick text', (els) =>
+      els.map((e) => parseFloat(e.textContent ?? '')),
+    )
+  ).filter(Number.isFinite);
+  expect(ticks.length).toBeGreaterThan(2);
+  await page.getByTestId('export-range').selectOption('view');
+  const text = (await downloaded(page, 'export-txt')).bytes.toString('utf8');
+  const m = /shown ([\d.]+) s to ([\d.]+) s/.exec(text);
+  expect(m).not.toBeNull();
+  const [a, b] = [Number(m![1]), Number(m![2])];
+  // the columns cover what the axis shows, and not much more (the zoom is about 8 s of 20)
+  expect(a).toBeLessThanOrEqual(ticks[0]!);
+  expect(b).toBeGreaterThanOrEqual(ticks.at(-1)!);
+  expect(a).toBeGreaterThan(4);
+  expect(b - a).toBeLessThan(12);
+  expect(fits(text)).toEqual([]);
+});
+
 /** Parses an SVG file in the page: its root, its lanes, and what its fills refer to. */
 async function parseSvg(page: Page, svg: string) {
   return page.evaluate((text) => {

@@ -4,7 +4,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { Scenario } from '../engine';
 import { simStore, useSim } from '../store';
 import { copyText, download, fileStem, svgToPng } from './download';
-import { timelineSvg } from './svg';
+import { timelineSvg, visibleDomain } from './svg';
 import { timelineText } from './text';
 import './export.css';
 
@@ -23,7 +23,7 @@ export function currentText(choice: RangeChoice = 'recovery'): string | null {
     choice === 'run'
       ? [0, Math.max(model.end, st.available)]
       : choice === 'view'
-        ? st.timelineView
+        ? visibleDomain()
         : choice === 'brush'
           ? st.brush
           : null;
@@ -42,7 +42,6 @@ function stem(): string {
 
 export function ExportMenu() {
   const ready = useSim((s) => s.timeline !== null);
-  const hasView = useSim((s) => s.timelineView !== null);
   const hasBrush = useSim((s) => s.brush !== null);
   const [choice, setChoice] = useState<RangeChoice>('recovery');
   const [message, setMessage] = useState('');
@@ -52,8 +51,7 @@ export function ExportMenu() {
   const preRef = useRef<HTMLPreElement>(null);
 
   // a choice that no longer applies falls back to the recovery's window
-  const range: RangeChoice =
-    (choice === 'view' && !hasView) || (choice === 'brush' && !hasBrush) ? 'recovery' : choice;
+  const range: RangeChoice = choice === 'brush' && !hasBrush ? 'recovery' : choice;
 
   useEffect(() => {
     const d = dialogRef.current;
@@ -123,9 +121,7 @@ export function ExportMenu() {
         >
           <option value="recovery">recovery, with a margin</option>
           <option value="run">whole run</option>
-          <option value="view" disabled={!hasView}>
-            the timeline&apos;s zoom
-          </option>
+          <option value="view">the timeline&apos;s view</option>
           <option value="brush" disabled={!hasBrush}>
             the selected range
           </option>

@@ -256,3 +256,30 @@ export function timelineSvg(head: SvgTitle, root: ParentNode = document): SvgExp
   const text = `<?xml version="1.0" encoding="UTF-8"?>\n${new XMLSerializer().serializeToString(svg)}\n`;
   return { svg: text, width: W, height: H, panels: panels.length };
 }
+
+/**
+ * The time range the run's timeline shows, read back from its axis (two tick labels and
+ * where they are drawn), or null when it has fewer than two ticks.
+ */
+export function visibleDomain(root: ParentNode = document): [number, number] | null {
+  const panel = timelinePanels(root)[0];
+  const axis = panel?.querySelector<SVGSVGElement>('svg.tl-axis');
+  if (!axis) return null;
+  const width = px(axis.getAttribute('width'));
+  const ticks: [number, number][] = [];
+  for (const tick of axis.querySelectorAll<SVGGElement>('g.tick')) {
+    const m = /translate\(([-\d.e]+)/.exec(tick.getAttribute('transform') ?? '');
+    const t = parseFloat(tick.querySelector('text')?.textContent ?? '');
+    if (m && Number.isFinite(t)) ticks.push([Number(m[1]), t]);
+  }
+  if (ticks.length < 2 || !(width > 0)) return null;
+  const [x0, t0] = ticks[0]!;
+  const [x1, t1] = ticks[ticks.length - 1]!;
+  if (x1 === x0) return null;
+  const k = (t1 - t0) / (x1 - x0);
+  const a = t0 - x0 * k;
+  const b = t0 + (width - x0) * k;
+  // to the microsecond, the engine's resolution
+  const r = (v: number): number => Math.round(v * 1e6) / 1e6;
+  return b > a ? [Math.max(0, r(a)), r(b)] : null;
+}
