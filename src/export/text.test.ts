@@ -17,6 +17,7 @@ import {
   gridFor,
   groupingFor,
   MAX_LUN_ROWS,
+  MAX_STEP_ROWS,
   stepBarText,
   TEXT_WIDTH,
   textRange,
@@ -153,6 +154,11 @@ describe('plain-text timeline', () => {
     const jbod = exportOf(presets['jbod-mpt3sas']!);
     expect(jbod).toContain('One row per host (60 LUNs on 60 targets, more than 24)');
     expect([...lunRows(jbod).keys()]).toEqual(['0/*']);
+    // its six steps fall in one column: four rows of them, the rest counted and listed
+    const stepRows = jbod.split('\n').filter((l) => /^(host 0 +| +):.*:$/.test(l));
+    expect(stepRows).toHaveLength(MAX_STEP_ROWS);
+    expect(jbod).toContain('(2 step(s) overlap others and are not drawn)');
+    expect(jbod.match(/^ +3\d\.\d{3} s {2}(lun|target) /gm)).toHaveLength(6);
   });
 
   it('uses the range it is given, on round columns', () => {

@@ -591,7 +591,7 @@ export function timelineText(
     push(`${fitLabel(r.label)}${frame}${r.text}${frame}`);
   }
   push(rulerLine, labelLine);
-  if (dropped) push(...wrap(`(${dropped} overlapping step(s) not drawn: listed below)`, W));
+  if (dropped) push(...wrap(`(${dropped} step(s) overlap others and are not drawn)`, W));
   push('');
 
   // Legend
