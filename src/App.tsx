@@ -3,6 +3,7 @@ import { offeredScopes, presetGroups, presets, withScope, type NodeId, type Scop
 import { startClock } from './playback/clock';
 import { EmbedBar, LinkAlert, SharePanel } from './share/SharePanel';
 import { linkedScope, startFromLink, useShare } from './share/startup';
+import { ExportMenu } from './export/ExportMenu';
 import { injectAndRun, loadScenario, simStore, startRun, useSim } from './store';
 import { KeyHelp } from './keys/KeyHelp';
 import { LessonMenu, LessonPanel, lessonFromUrl } from './lessons/LessonPanel';
@@ -206,6 +207,7 @@ export function App() {
       <LessonPanel />
 
       <Controls />
+      <ExportMenu />
 
       <main className="stage">
         <Tree onOpen={openMenu} />

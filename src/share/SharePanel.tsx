@@ -31,6 +31,12 @@ function currentRun(): LinkState {
   };
 }
 
+/** The link to the run as it stands; null for a recorded trace, which cannot be linked. */
+export function currentLinkUrl(): string | null {
+  if (simStore.getState().source === 'trace') return null;
+  return linkUrl(window.location.href, currentRun());
+}
+
 type Note = { kind: 'ok' | 'refused' | 'error'; text: string } | null;
 
 export function SharePanel() {
