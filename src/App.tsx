@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
+import { Compare } from './compare/Compare';
 import { offeredScopes, presetGroups, presets, withScope, type NodeId, type Scope } from './engine';
 import { startClock } from './playback/clock';
 import { injectAndRun, loadScenario, simStore, startRun, useSim } from './store';
@@ -178,6 +179,8 @@ export function App() {
       <TraceBanner />
 
       <Controls />
+
+      <Compare onOpen={openMenu} />
 
       <main className="stage">
         <Tree onOpen={openMenu} />
