@@ -249,7 +249,7 @@ function Column({
         status={status}
         label={`${scope} recovery`}
         testId={`compare-timeline-${scope}`}
-        labelWidth={92}
+        labelWidth={110}
       />
     </section>
   );
