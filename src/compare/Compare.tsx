@@ -46,15 +46,17 @@ export function Compare({ onOpen }: { onOpen: (lun: NodeId, el: HTMLElement) => 
   return (
     <section className="compare" data-open={open ? 'true' : 'false'} aria-label="Compare policies">
       <div className="compare-bar">
-        <button
-          type="button"
-          className="compare-toggle"
-          data-testid="compare-toggle"
-          aria-expanded={open}
-          onClick={() => compareStore.getState().setOpen(!open)}
-        >
-          {open ? '▾' : '▸'} Compare policies
-        </button>
+        <h2 className="compare-title">
+          <button
+            type="button"
+            className="compare-toggle"
+            data-testid="compare-toggle"
+            aria-expanded={open}
+            onClick={() => compareStore.getState().setOpen(!open)}
+          >
+            <span aria-hidden="true">{open ? '▾' : '▸'}</span> Compare policies
+          </button>
+        </h2>
         {open ? (
           <Picker />
         ) : (
