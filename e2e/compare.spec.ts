@@ -206,3 +206,29 @@ test('a fault injected from a column runs again in every column; two to four pol
   await expect(page.locator('.compare-column')).toHaveCount(0);
   await expect(page.getByTestId('tree').locator('[data-lun]')).toHaveCount(16);
 });
+
+test('at 800 px the columns stack, and nothing scrolls sideways', async ({ page }, testInfo) => {
+  await page.setViewportSize({ width: 800, height: 900 });
+  await open(page, 'demo');
+  await page.getByTestId('compare-toggle').click();
+  // the default: host, lun and lun+target, in the engine's order
+  await expect(page.locator('.compare-column')).toHaveCount(3);
+  const order = await page
+    .locator('.compare-column')
+    .evaluateAll((els) => els.map((e) => e.getAttribute('data-policy')));
+  expect(order).toEqual(['host', 'lun', 'lun+target']);
+  for (const s of ['host', 'lun', 'lun+target'] as Scope[]) await settled(page, s);
+  const boxes = await page
+    .locator('.compare-column')
+    .evaluateAll((els) => els.map((e) => e.getBoundingClientRect().toJSON() as DOMRect));
+  for (let i = 1; i < boxes.length; i++) {
+    expect(boxes[i]!.top).toBeGreaterThanOrEqual(boxes[i - 1]!.bottom);
+    expect(boxes[i]!.width).toBeGreaterThan(600);
+  }
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(800);
+  const table = await page.getByTestId('compare-table').boundingBox();
+  expect(table!.x + table!.width).toBeLessThanOrEqual(800);
+  await goTo(page, 10);
+  await expect(page.getByTestId('compare-blocked-host')).toHaveAttribute('data-blocked', '16');
+  await shot(page, testInfo, 'compare-800');
+});
