@@ -232,3 +232,25 @@ test('at 800 px the columns stack, and nothing scrolls sideways', async ({ page 
   await expect(page.getByTestId('compare-blocked-host')).toHaveAttribute('data-blocked', '16');
   await shot(page, testInfo, 'compare-800');
 });
+
+test('a recorded trace has nothing to compare; a preset again has', async ({ page }) => {
+  await open(page, 'demo');
+  await page.getByTestId('compare-toggle').click();
+  await expect(page.locator('.compare-column')).toHaveCount(3);
+  const traces = await page
+    .locator('[data-testid="preset"] option[value^="trace:"]')
+    .evaluateAll((els) => els.map((e) => (e as HTMLOptionElement).value));
+  expect(traces.length).toBeGreaterThan(0);
+  await page.getByTestId('preset').selectOption(traces[0]!);
+  await expect(page.locator('.page')).toHaveAttribute('data-source', 'trace', { timeout: 30_000 });
+  await expect(page.locator('.compare-note')).toContainText('cannot be run again');
+  await expect(page.locator('.compare-column')).toHaveCount(0);
+  await page.getByTestId('preset').selectOption('demo');
+  await done(page);
+  await expect(page.locator('.compare-column')).toHaveCount(3);
+  await settled(page, 'host');
+  await expect(cell(page, 'availability-mean', 'host')).toHaveAttribute(
+    'data-value',
+    String(engine(presets.demo!, 'host').healthyAvailabilityMean),
+  );
+});

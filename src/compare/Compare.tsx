@@ -216,6 +216,12 @@ function Column({
     return v ? v.luns.filter((l) => l.blockedBy !== null).length : 0;
   });
   const total = useCompare((s) => s.runs[scope]?.topology.luns.length ?? 0);
+  // the healthy LUNs' availability since the fault, up to the cursor (to a tenth of a per cent,
+  // so that the column renders again only when the text changes)
+  const live = useCompare((s) => {
+    const a = s.runs[scope]?.view?.figures.healthyAvailabilityMean;
+    return a === null || a === undefined ? null : (a * 100).toFixed(1);
+  });
   return (
     <section
       className="compare-column"
@@ -235,6 +241,12 @@ function Column({
             <span className="compare-error">the run failed: {error}</span>
           ) : null}
           {status !== 'error' ? `${blocked} of ${total} LUNs blocked at the cursor` : null}
+          {status !== 'error' && live !== null ? (
+            <span data-testid={`compare-live-${scope}`}>
+              {' '}
+              · healthy LUNs {live} % available since the fault
+            </span>
+          ) : null}
         </p>
       </header>
       <Tree
