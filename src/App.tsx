@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
+import { Compare } from './compare/Compare';
 import { offeredScopes, presetGroups, presets, withScope, type NodeId, type Scope } from './engine';
 import { startClock } from './playback/clock';
 import { EmbedBar, LinkAlert, SharePanel } from './share/SharePanel';
@@ -208,6 +209,8 @@ export function App() {
 
       <Controls />
       <ExportMenu />
+
+      <Compare onOpen={openMenu} />
 
       <main className="stage">
         <Tree onOpen={openMenu} />

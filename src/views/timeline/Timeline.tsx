@@ -14,7 +14,7 @@ import {
 import type { TimelineModel } from '../../playback/timeline';
 import type { Topology } from '../../playback/topology';
 import { keyAction, registerTimelineKeys, type KeyAction } from '../../keys/keys';
-import { simStore, useSim } from '../../store';
+import { simStore, useSim, type RunStatus } from '../../store';
 import { drawLanes, type PatternIds } from './draw';
 import { formatTick, type TipContent } from './format';
 import { layoutLanes } from './layout';
@@ -43,18 +43,48 @@ const BAND = 400;
 
 type Scale = d3.ScaleLinear<number, number>;
 
+/** Which timeline: the run in the tree, the model's beside a trace, or a compare column's. */
+export type TimelineWhich = 'run' | 'compare' | 'policy';
+
 /**
  * The timeline; reads the store. `which`: the run in the tree, or the model's run set beside
- * a recorded trace ("Compare with the model"). The two share the zoom, the cursor and the
- * time axis. The zoom survives new runs (it is clamped to each run).
+ * a recorded trace ("Compare with the model"), or (`'policy'`) the `model` given, one column
+ * of the compare view, drawn on the same axis as its `peers`. All share the zoom, the cursor
+ * and the time axis. The zoom survives new runs (it is clamped to each run).
  */
-export function Timeline({ which = 'run' }: { which?: 'run' | 'compare' }) {
+export function Timeline({
+  which = 'run',
+  model: given,
+  label: givenLabel,
+  peers: givenPeers,
+  status: givenStatus,
+  testId,
+  labelWidth = LABEL_W,
+}: {
+  which?: TimelineWhich;
+  /** `which: 'policy'`: the model drawn (null while its run has not started) */
+  model?: TimelineModel | null;
+  label?: string;
+  /** `which: 'policy'`: the other columns' models, whose runs the axis spans too */
+  peers?: readonly TimelineModel[];
+  /** `which: 'policy'`: its run's status, for the message while there is no model */
+  status?: RunStatus;
+  testId?: string;
+  /** width of the lane labels' column (px) */
+  labelWidth?: number;
+}) {
   const own = useSim((s) => s.timeline);
   const other = useSim((s) => s.compare?.timeline ?? null);
-  const label = useSim((s) => (which === 'compare' ? (s.compare?.label ?? '') : ''));
-  const model = which === 'run' ? own : other;
+  const storeLabel = useSim((s) => (which === 'compare' ? (s.compare?.label ?? '') : ''));
+  const label = givenLabel ?? storeLabel;
+  const model = which === 'policy' ? (given ?? null) : which === 'run' ? own : other;
   const peer = which === 'run' ? other : own;
-  const status = useSim((s) => s.status);
+  const peers = useMemo<readonly TimelineModel[]>(
+    () => (which === 'policy' ? (givenPeers ?? []) : peer ? [peer] : []),
+    [which, givenPeers, peer],
+  );
+  const storeStatus = useSim((s) => s.status);
+  const status = which === 'policy' ? (givenStatus ?? 'idle') : storeStatus;
   const view = useSim((s) => s.timelineView);
   const setView = useSim((s) => s.setTimelineView);
   const topology = model?.topology ?? null;
@@ -66,7 +96,11 @@ export function Timeline({ which = 'run' }: { which?: 'run' | 'compare' }) {
           ? 'The run failed: no timeline to show.'
           : 'No run yet: choose a preset to see its timeline.';
     return (
-      <div className="timeline timeline--empty" data-testid="timeline" role="status">
+      <div
+        className="timeline timeline--empty"
+        data-testid={testId ?? (which === 'policy' ? 'timeline-policy' : 'timeline')}
+        role="status"
+      >
         {message}
       </div>
     );
@@ -74,31 +108,45 @@ export function Timeline({ which = 'run' }: { which?: 'run' | 'compare' }) {
   return (
     <TimelineChart
       model={model}
-      peer={peer}
+      peers={peers}
       topology={topology}
       view={view}
       setView={setView}
       which={which}
       label={label}
+      testId={testId ?? (which === 'run' ? 'timeline' : `timeline-${which}`)}
+      labelW={labelWidth}
     />
   );
 }
 
 interface ChartProps {
   model: TimelineModel;
-  /** the other timeline on the same axis, if any */
-  peer: TimelineModel | null;
+  /** the other timelines on the same axis */
+  peers: readonly TimelineModel[];
   topology: Topology;
   /** the visible range; null: the whole run, following it as it grows */
   view: Domain | null;
   setView: (update: (v: Domain | null) => Domain | null) => void;
-  which: 'run' | 'compare';
+  which: TimelineWhich;
   label: string;
+  testId: string;
+  labelW: number;
 }
 
 const noSelection = (): void => {};
 
-function TimelineChart({ model, peer, topology, view, setView, which, label }: ChartProps) {
+function TimelineChart({
+  model,
+  peers,
+  topology,
+  view,
+  setView,
+  which,
+  label,
+  testId,
+  labelW,
+}: ChartProps) {
   const collapsed = useSim((s) => s.collapsed);
   // a step of the model's run is not one of the run in the tree: it cannot be selected
   const selected = useSim((s) => s.selectedStep);
@@ -142,15 +190,18 @@ function TimelineChart({ model, peer, topology, view, setView, which, label }: C
     [uid],
   );
 
-  const fullEnd = Math.max(model.end, peer?.end ?? 0, available, 1e-3);
+  const fullEnd = Math.max(model.end, ...peers.map((p) => p.end), available, 1e-3);
   const full = useMemo<Domain>(() => [0, fullEnd], [fullEnd]);
   // the cursor, to the fitted view's step: this re-renders the chart once per FIT_STEP
   const cursorStep = useSim((s) => Math.floor(s.cursor / FIT_STEP) * FIT_STEP);
   const activityEnd = useMemo(() => {
-    const a = lastActivity(model);
-    const b = peer ? lastActivity(peer) : null;
-    return a === null ? b : b === null ? a : Math.max(a, b);
-  }, [model, peer]);
+    let end = lastActivity(model);
+    for (const p of peers) {
+      const b = lastActivity(p);
+      if (b !== null && (end === null || b > end)) end = b;
+    }
+    return end;
+  }, [model, peers]);
   const fit = useMemo<Domain>(
     () => [0, fitEnd(activityEnd, cursorStep + FIT_STEP - 2, fullEnd)],
     [activityEnd, cursorStep, fullEnd],
@@ -176,7 +227,7 @@ function TimelineChart({ model, peer, topology, view, setView, which, label }: C
     const body = bodyRef.current;
     if (!body) return;
     const ro = new ResizeObserver(() => {
-      setWidth(Math.max(0, body.clientWidth - LABEL_W));
+      setWidth(Math.max(0, body.clientWidth - labelW));
       setViewH(body.clientHeight);
     });
     const onScroll = () => setBandIndex(Math.floor(body.scrollTop / BAND));
@@ -186,7 +237,7 @@ function TimelineChart({ model, peer, topology, view, setView, which, label }: C
       ro.disconnect();
       body.removeEventListener('scroll', onScroll);
     };
-  }, []);
+  }, [labelW]);
 
   const showTip = useCallback((event: PointerEvent | null, content: TipContent | null) => {
     const tip = tipRef.current;
@@ -468,7 +519,7 @@ function TimelineChart({ model, peer, topology, view, setView, which, label }: C
   return (
     <div
       className={`timeline timeline--${which}`}
-      data-testid={which === 'run' ? 'timeline' : 'timeline-compare'}
+      data-testid={testId}
       data-domain={`${domain[0].toFixed(3)},${domain[1].toFixed(3)}`}
       ref={rootRef}
       tabIndex={0}
@@ -478,7 +529,7 @@ function TimelineChart({ model, peer, topology, view, setView, which, label }: C
     >
       {label ? <div className="tl-caption">{label}</div> : null}
       <div className="tl-head">
-        <div className="tl-corner" style={{ width: LABEL_W }}>
+        <div className="tl-corner" style={{ width: labelW }}>
           {view ? (
             <button
               type="button"
@@ -520,7 +571,7 @@ function TimelineChart({ model, peer, topology, view, setView, which, label }: C
       </div>
       <div className="tl-body" ref={bodyRef}>
         <div className="tl-inner" style={{ height: plotH }}>
-          <div className="tl-labels" style={{ width: LABEL_W, height: plotH }}>
+          <div className="tl-labels" style={{ width: labelW, height: plotH }}>
             {layout.lanes.map((lane) => (
               <div
                 key={lane.key}
@@ -573,7 +624,7 @@ function TimelineChart({ model, peer, topology, view, setView, which, label }: C
               />
             )}
           </svg>
-          <CursorLine x={x} width={width} y0={0} y1={plotH} left={LABEL_W} />
+          <CursorLine x={x} width={width} y0={0} y1={plotH} left={labelW} />
         </div>
       </div>
       <div className="tl-tooltip" ref={tipRef} role="tooltip" hidden />

@@ -2,9 +2,10 @@
 // of the store's view, which keeps a node's object while its drawing is unchanged, so only
 // the nodes that changed render again. The blocked region is an overlay on the node that is
 // recovering: the whole host, one target, or one LUN.
-import { memo } from 'react';
+import { createContext, memo, useContext } from 'react';
 import {
   driverProfile,
+  type Scenario,
   type BlockScope,
   type DeviceState,
   type FaultKind,
@@ -12,11 +13,23 @@ import {
   type StepKind,
 } from '../../engine';
 import { STEP_LABEL } from '../../explain/steps';
-import type { ActiveStep, LunView } from '../../playback/projection';
+import type { ActiveStep, LunView, PlaybackView } from '../../playback/projection';
 import type { ChannelNode, HostNode, TargetNode, Topology } from '../../playback/topology';
 import { useSim } from '../../store';
 
 export type Density = 'full' | 'small' | 'compact';
+
+/** What the tree reads: the page's store, or another run's (the compare view's columns). */
+export interface TreeState {
+  view: PlaybackView | null;
+  topology: Topology | null;
+  scenario: Scenario | null;
+  selectedLun: NodeId | null;
+}
+/** A hook selecting from a TreeState (like useSim, which is the default). */
+export type TreeSource = <T>(selector: (s: TreeState) => T) => T;
+
+const SourceContext = createContext<TreeSource>(useSim);
 
 export function densityFor(luns: number): Density {
   if (luns <= 64) return 'full';
@@ -84,14 +97,15 @@ const Lun = memo(function Lun({
   density: Density;
   onOpen: (lun: NodeId, el: HTMLElement) => void;
 }) {
+  const useTree = useContext(SourceContext);
   // A full cell draws the LUN's I/O; a small or compact one only its state, so it selects a
   // short string that stays equal while the state does (1024 cells would otherwise all
   // render again on every tick of I/O).
   const full = density === 'full';
-  const v = useSim((s) => (full ? s.view?.luns[index] : undefined));
-  const brief = useSim((s) => (full ? '' : briefOf(s.view?.luns[index])));
+  const v = useTree((s) => (full ? s.view?.luns[index] : undefined));
+  const brief = useTree((s) => (full ? '' : briefOf(s.view?.luns[index])));
   const b = full ? null : unbrief(brief);
-  const selected = useSim((s) => s.selectedLun === id);
+  const selected = useTree((s) => s.selectedLun === id);
   const lunNo = id.slice(id.lastIndexOf(':') + 1);
   const state = v?.state ?? b?.state ?? 'running';
   const by = v?.blockedBy ?? b?.by ?? null;
@@ -188,7 +202,8 @@ const Target = memo(function Target({
   density: Density;
   onOpen: (lun: NodeId, el: HTMLElement) => void;
 }) {
-  const v = useSim((s) => s.view?.targets.get(target.id));
+  const useTree = useContext(SourceContext);
+  const v = useTree((s) => s.view?.targets.get(target.id));
   const tid = target.id.slice(target.id.lastIndexOf(':') + 1);
   return (
     <div
@@ -228,7 +243,8 @@ function Channel({
   density: Density;
   onOpen: (lun: NodeId, el: HTMLElement) => void;
 }) {
-  const v = useSim((s) => s.view?.channels.get(channel.id));
+  const useTree = useContext(SourceContext);
+  const v = useTree((s) => s.view?.channels.get(channel.id));
   return (
     <div className="node channel" data-testid={`channel-${channel.id}`} data-node={channel.id}>
       <div className="node-head">
@@ -259,7 +275,8 @@ function Host({
   scope: string;
   onOpen: (lun: NodeId, el: HTMLElement) => void;
 }) {
-  const v = useSim((s) => s.view?.hosts.get(host.id));
+  const useTree = useContext(SourceContext);
+  const v = useTree((s) => s.view?.hosts.get(host.id));
   return (
     <section
       className="node host"
@@ -289,37 +306,49 @@ function Host({
   );
 }
 
-export function Tree({ onOpen }: { onOpen: (lun: NodeId, el: HTMLElement) => void }) {
-  const topology = useSim((s) => s.topology);
-  const scenario = useSim((s) => s.scenario);
+export function Tree({
+  onOpen,
+  source = useSim,
+  density: fixed,
+  testId = 'tree',
+  label = 'Host, targets and LUNs',
+}: {
+  onOpen: (lun: NodeId, el: HTMLElement) => void;
+  /** where the tree reads its run; default: the page's store */
+  source?: TreeSource;
+  /** the cells' size; default: by the number of LUNs */
+  density?: Density;
+  testId?: string;
+  label?: string;
+}) {
+  const useSource = source;
+  const topology = useSource((s) => s.topology);
+  const scenario = useSource((s) => s.scenario);
   if (!topology)
     return (
-      <div className="tree empty" data-testid="tree">
+      <div className="tree empty" data-testid={testId}>
         Simulating…
       </div>
     );
-  const density = densityFor(topology.luns.length);
+  const density = fixed ?? densityFor(topology.luns.length);
   return (
-    <div
-      className="tree"
-      data-testid="tree"
-      data-density={density}
-      aria-label="Host, targets and LUNs"
-    >
-      {topology.hosts.map((h, i) => {
-        const spec = scenario.hosts[i];
-        const scope = spec ? (spec.scope ?? driverProfile(spec.driver).defaultScope) : 'host';
-        return (
-          <Host
-            key={h.id}
-            host={h}
-            topology={topology}
-            density={density}
-            scope={scope}
-            onOpen={onOpen}
-          />
-        );
-      })}
-    </div>
+    <SourceContext.Provider value={source}>
+      <div className="tree" data-testid={testId} data-density={density} aria-label={label}>
+        {topology.hosts.map((h, i) => {
+          const spec = scenario?.hosts[i];
+          const scope = spec ? (spec.scope ?? driverProfile(spec.driver).defaultScope) : 'host';
+          return (
+            <Host
+              key={h.id}
+              host={h}
+              topology={topology}
+              density={density}
+              scope={scope}
+              onOpen={onOpen}
+            />
+          );
+        })}
+      </div>
+    </SourceContext.Provider>
   );
 }
