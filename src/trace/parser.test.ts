@@ -330,6 +330,30 @@ describe('the trace and the log on one clock', () => {
       ]);
     });
 
+  it('keeps a host ladder after its failed abort when the markers repeat', () => {
+    // the unit recording with two empty "jiffies" markers 10 s apart in the trace and the log
+    const jif = (ts: string): string =>
+      `              sh-61      [001] .....   ${ts}: tracing_mark_write: scsitrace: jiffies `;
+    const text = recording()
+      .replace(/(\n.*scsitrace: run-start)/, `$1\n${jif('101.500000')}`)
+      .replace(/(\n.*scsitrace: run-end)/, `\n${jif('111.500000')}$1`)
+      .replace(/(\[ +99\.500000\] scsitrace: sync.*)/, '$1\n[  101.000000] scsitrace: jiffies ')
+      .replace(/(\[ +108\.326000\] .*)/, '$1\n[  111.000000] scsitrace: jiffies ');
+    expect(text.match(/scsitrace: jiffies/g)).toHaveLength(4);
+    const r = parseTrace(text);
+    expect(ladder(r.transitions)).toEqual([
+      '-:abort:failed',
+      'host:lun-reset:success',
+      'host:tur:ready',
+    ]);
+    const a = analyze(r.transitions);
+    // the abort ran before the host was in recovery; the LUN reset with every LUN blocked
+    expect([...a.steps.find((s) => s.step === 'abort')!.blocked]).toEqual([]);
+    const reset = a.steps.find((s) => s.step === 'lun-reset')!;
+    expect(reset.start).toBeCloseTo(108.322 - 101, 6);
+    expect([...reset.blocked.keys()].sort()).toEqual(['0:0:0:0', '0:0:1:0']);
+  });
+
   it('blocks the target just after the abort failed, not before', () => {
     const r = parseTrace(ftrace(false) + '\n' + dmesg);
     const i = (pred: (t: Transition) => boolean): number => r.transitions.findIndex(pred);
