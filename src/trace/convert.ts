@@ -89,6 +89,8 @@ const r6 = (x: number): number => Math.round(x * 1e6) / 1e6;
 const RANK: Record<BlockScope, number> = { lun: 0, target: 1, host: 2 };
 
 const SYNC = /^sync realtime_ms=(\d+)/;
+/** Seconds a log marker's copy may lie from where the sync markers put it (the writes' gap) */
+const MARKER_PAIR = 1;
 
 export function convert(c: Collected, opts: ConvertOptions = {}): TraceResult {
   const tick = opts.tick ?? 0.1;
@@ -109,15 +111,29 @@ export function convert(c: Collected, opts: ConvertOptions = {}): TraceResult {
   }
   const base = c.events.length ? offF : offL;
   // Each marker goes to the trace first, then to the log: the log's copy is late by the
-  // time between the two writes, so the pair that lies closest gives the shift.
+  // time between the two writes, so the pair that lies closest gives the shift. A text can
+  // come more than once (the two "jiffies" markers are the same, empty, on a periodic-tick
+  // kernel), and either copy can be lost (a ring buffer overwritten): a log marker pairs with
+  // the trace's copy nearest to where the sync pair puts it, and only within MARKER_PAIR s.
   let logShift = offF !== null && offL !== null ? offF - offL : 0;
   if (offF !== null && offL !== null) {
-    const inTrace = new Map<string, number>();
-    for (const e of c.events) if (e.event === 'marker' && e.text) inTrace.set(e.text, e.ts);
+    const shift0 = logShift;
+    const inTrace = new Map<string, number[]>();
+    for (const e of c.events)
+      if (e.event === 'marker' && e.text) {
+        const k = e.text.trim();
+        const l = inTrace.get(k);
+        if (l) l.push(e.ts);
+        else inTrace.set(k, [e.ts]);
+      }
     for (const l of c.log) {
       const m = /^scsitrace: (.*)$/.exec(l.text);
-      const ft = m ? inTrace.get(m[1]!.trim()) : undefined;
-      if (ft !== undefined && l.ts !== null) logShift = Math.max(logShift, ft - l.ts);
+      const copies = m ? inTrace.get(m[1]!.trim()) : undefined;
+      if (!copies || l.ts === null) continue;
+      const at = l.ts + shift0;
+      let ft = copies[0]!;
+      for (const x of copies) if (Math.abs(x - at) < Math.abs(ft - at)) ft = x;
+      if (Math.abs(ft - at) <= MARKER_PAIR) logShift = Math.max(logShift, ft - l.ts);
     }
   }
   // fio's wall clock with nothing to tie it: its first completion at the trace's first record
@@ -152,10 +168,11 @@ export function convert(c: Collected, opts: ConvertOptions = {}): TraceResult {
   // (counted in jiffies, which lag a guest's clock that lost ticks), no later than its start.
   facts.sort((a, b) => a.t - b.t || a.o - b.o);
   const ladderStart = new Map<string, number>();
-  const firstFail = new Map<string, number>();
+  /** the failure that started a ladder: its time and its record's place */
+  const firstFail = new Map<string, { t: number; o: number }>();
   const inLadderAbort = new Set<string>();
-  const noteFail = (key: string, t: number): void => {
-    if (!firstFail.has(key)) firstFail.set(key, t);
+  const noteFail = (key: string, f: Fact): void => {
+    if (!firstFail.has(key)) firstFail.set(key, { t: f.t, o: f.o });
   };
   const blocks: Fact[] = [];
   for (const f of facts) {
@@ -163,7 +180,7 @@ export function convert(c: Collected, opts: ConvertOptions = {}): TraceResult {
       if (f.msg === 'abort left to scoped recovery') inLadderAbort.add(f.on);
       else if (/^cmd abort (failed|not send)/.test(f.msg)) {
         if (inLadderAbort.has(f.on)) inLadderAbort.delete(f.on);
-        else noteFail('t' + f.on.split(':').slice(0, 3).join(':'), f.t);
+        else noteFail('t' + f.on.split(':').slice(0, 3).join(':'), f);
       }
       continue;
     }
@@ -171,8 +188,8 @@ export function convert(c: Collected, opts: ConvertOptions = {}): TraceResult {
     const e = f.r;
     const fl = e.fields;
     if (e.event === 'scsi_dispatch_cmd_timeout' || e.event === 'scsi_eh_scoped_escalate') {
-      if (e.event === 'scsi_dispatch_cmd_timeout') noteFail('d' + devOfFields(fl), f.t);
-      else noteFail('t' + tgtOfFields(fl), f.t);
+      if (e.event === 'scsi_dispatch_cmd_timeout') noteFail('d' + devOfFields(fl), f);
+      else noteFail('t' + tgtOfFields(fl), f);
     }
     if (e.event === 'scsi_eh_scoped_start') ladderStart.set('d' + devOfFields(fl), f.t);
     if (e.event === 'scsi_eh_target_start') ladderStart.set('t' + tgtOfFields(fl), f.t);
@@ -184,9 +201,13 @@ export function convert(c: Collected, opts: ConvertOptions = {}): TraceResult {
           : null;
     if (end === null) continue;
     const start = ladderStart.get(end) ?? f.t;
-    const t = Math.min(f.t - Number(fl.blocked_ms) / 1000, start, firstFail.get(end) ?? Infinity);
-    if (end.startsWith('d')) blocks.push({ t, o: o++ - 1e9, k: 'lun-block', on: end.slice(1) });
-    else blocks.push({ t, o: o++ - 1e9, k: 'target-block', tgt: end.slice(1) });
+    const fail = firstFail.get(end);
+    const t = Math.min(f.t - Number(fl.blocked_ms) / 1000, start, fail?.t ?? Infinity);
+    // blocked by the failure (scsi_eh_scmd_add after "cmd abort failed", or the timeout that
+    // joins its ladder at once): just after that record; else before anything at its time
+    const bo = fail && fail.t === t ? fail.o + 0.5 : o++ - 1e9;
+    if (end.startsWith('d')) blocks.push({ t, o: bo, k: 'lun-block', on: end.slice(1) });
+    else blocks.push({ t, o: bo, k: 'target-block', tgt: end.slice(1) });
     ladderStart.delete(end);
     firstFail.delete(end);
   }

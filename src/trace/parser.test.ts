@@ -262,6 +262,108 @@ describe('the series: a LUN ladder escalating to the host', () => {
   });
 });
 
+describe('the trace and the log on one clock', () => {
+  // s2-lun-fails as the idle re-recording has it: the target ladder takes the command whose
+  // asynchronous abort failed (the log's "cmd abort failed", then scsi_eh_scmd_add joins the
+  // target). The log's clock runs 85 ms behind the trace's, and the two "jiffies" markers,
+  // 8 s apart, carry the same (empty) text.
+  const mk = (ts: string, text: string): string =>
+    `  sh-78 [001] .....  ${ts}: tracing_mark_write: scsitrace: ${text}`;
+  const ev = (ts: string, body: string): string => `  kw-11 [001] ...1.  ${ts}: ${body}`;
+  const dev = 'host_no=0 channel=0 id=0';
+  const ftrace = (lostFirstJiffies: boolean): string =>
+    [
+      '#@ftrace',
+      mk('117.823063', 'sync realtime_ms=1000'),
+      mk('117.868766', 'lun 0:0:0:0 sda timeout=2'),
+      mk('117.908026', 'lun 0:0:0:1 sdb timeout=30'),
+      mk('123.747754', 'run-start'),
+      ...(lostFirstJiffies ? [] : [mk('123.934022', 'jiffies ')]),
+      mk('126.073279', 'fault on=0:0:0:0 kind=timeout count=1'),
+      ev('128.214196', `scsi_dispatch_cmd_timeout: ${dev} lun=0 cmnd=(READ_10 lba=8 txlen=8)`),
+      ev('128.756375', `scsi_eh_target_start: ${dev} scope=target cmds=1`),
+      ev('129.273177', `scsi_eh_target_step: ${dev} lun=0 step=lun_reset result=failed`),
+      ev('129.791033', `scsi_eh_target_step: ${dev} lun=-1 step=target_reset result=success`),
+      ev('129.791054', `scsi_eh_target_step: ${dev} lun=-1 step=tur result=success`),
+      ev('129.791828', `scsi_eh_target_end: ${dev} result=recovered blocked_ms=1018`),
+      mk('132.297815', 'jiffies '),
+      mk('132.407064', 'run-end'),
+    ].join('\n');
+  const dmesg = `#@dmesg
+[  117.738383] scsitrace: sync realtime_ms=1000
+[  123.667410] scsitrace: run-start
+[  123.849161] scsitrace: jiffies 
+[  125.988261] scsitrace: fault on=0:0:0:0 kind=timeout count=1
+[  128.129397] sd 0:0:0:0: [sda] tag#168 abort scheduled
+[  128.142252] sd 0:0:0:0: [sda] tag#168 aborting command
+[  128.663245] sd 0:0:0:0: [sda] tag#168 cmd abort failed
+[  128.672282] sd 0:0:0:0: kworker/u8:0: Sending BDR
+[  129.187911] sd 0:0:0:0: kworker/u8:0: BDR failed
+[  129.705665] sd 0:0:0:0: [sda] tag#168 scsi_eh_tur return: 2002
+[  129.706866] sd 0:0:0:0: [sda] tag#168 kworker/u8:0: flush retry cmd
+[  132.213429] scsitrace: jiffies 
+[  132.326708] scsitrace: run-end
+`;
+  const stepOf = (ts: Transition[], step: string, phase: string): Transition =>
+    ts.find((t) => t.type === 'step' && t.step === step && t.phase === phase)!;
+
+  for (const lost of [false, true])
+    it(`pairs a repeated marker with its own copy${lost ? ' (the first lost from the trace)' : ''}`, () => {
+      const r = parseTrace(ftrace(lost) + '\n' + dmesg);
+      // the abort failed before the target ladder started; no host recovery, no host TUR
+      expect(ladder(r.transitions)).toEqual([
+        '-:abort:failed',
+        'target:lun-reset:failed',
+        'target:target-reset:success',
+        'target:tur:ready',
+      ]);
+      expect(r.transitions.some((t) => t.type === 'host')).toBe(false);
+      // "aborting command" at 128.142252 on the log's clock is 128.227 on the trace's
+      // (the closest pair of markers: 85.0 ms)
+      expect(stepOf(r.transitions, 'abort', 'start').t).toBeCloseTo(128.227254 - 123.747754, 4);
+      // the abort ran with nothing blocked: the target was blocked when it failed
+      const a = analyze(r.transitions);
+      expect([...a.steps.find((s) => s.step === 'abort')!.blocked]).toEqual([]);
+      expect([...a.steps.find((s) => s.step === 'lun-reset')!.blocked].sort()).toEqual([
+        ['0:0:0:0', 'target'],
+        ['0:0:0:1', 'target'],
+      ]);
+    });
+
+  it('keeps a host ladder after its failed abort when the markers repeat', () => {
+    // the unit recording with two empty "jiffies" markers 10 s apart in the trace and the log
+    const jif = (ts: string): string =>
+      `              sh-61      [001] .....   ${ts}: tracing_mark_write: scsitrace: jiffies `;
+    const text = recording()
+      .replace(/(\n.*scsitrace: run-start)/, `$1\n${jif('101.500000')}`)
+      .replace(/(\n.*scsitrace: run-end)/, `\n${jif('111.500000')}$1`)
+      .replace(/(\[ +99\.500000\] scsitrace: sync.*)/, '$1\n[  101.000000] scsitrace: jiffies ')
+      .replace(/(\[ +108\.326000\] .*)/, '$1\n[  111.000000] scsitrace: jiffies ');
+    expect(text.match(/scsitrace: jiffies/g)).toHaveLength(4);
+    const r = parseTrace(text);
+    expect(ladder(r.transitions)).toEqual([
+      '-:abort:failed',
+      'host:lun-reset:success',
+      'host:tur:ready',
+    ]);
+    const a = analyze(r.transitions);
+    // the abort ran before the host was in recovery; the LUN reset with every LUN blocked
+    expect([...a.steps.find((s) => s.step === 'abort')!.blocked]).toEqual([]);
+    const reset = a.steps.find((s) => s.step === 'lun-reset')!;
+    expect(reset.start).toBeCloseTo(108.322 - 101, 6);
+    expect([...reset.blocked.keys()].sort()).toEqual(['0:0:0:0', '0:0:1:0']);
+  });
+
+  it('blocks the target just after the abort failed, not before', () => {
+    const r = parseTrace(ftrace(false) + '\n' + dmesg);
+    const i = (pred: (t: Transition) => boolean): number => r.transitions.findIndex(pred);
+    const abortEnd = i((t) => t.type === 'step' && t.step === 'abort' && t.phase === 'end');
+    const block = i((t) => t.type === 'op' && t.op === 'block-io' && t.scope === 'target');
+    expect(r.transitions[abortEnd]!.t).toBe(r.transitions[block]!.t);
+    expect(abortEnd).toBeLessThan(block);
+  });
+});
+
 describe('the guest tick', () => {
   it('is measured from two jiffies markers against the clock', () => {
     const mk = (ts: string, text: string): string =>
