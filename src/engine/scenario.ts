@@ -222,7 +222,11 @@ class Checker {
   }
   unknownKeys(o: Obj, path: string, known: string[]): void {
     for (const k of Object.keys(o))
-      if (!known.includes(k)) this.fail(path ? `${path}.${k}` : k, 'is not a known field');
+      if (!known.includes(k)) {
+        // a key that reads as nothing (empty, spaces, control characters) is quoted
+        const name = /^[\w$.-]+$/.test(k) ? k : JSON.stringify(k);
+        this.fail(path ? `${path}.${name}` : name, 'is not a known field');
+      }
   }
 }
 
