@@ -58,6 +58,20 @@ test.describe('accessibility and keyboard', () => {
       await expect(page.getByTestId('key-help')).toBeVisible();
       expect(await scan(page)).toEqual([]);
       await shot(page, testInfo, `help-${scheme}`);
+      await page.keyboard.press('Escape');
+      // the compare view, the lesson panel and the export bar
+      await page.getByTestId('compare-toggle').click();
+      await expect(page.getByTestId('compare-table')).toBeVisible();
+      await page.getByTestId('lessons').click();
+      await page.getByTestId('lesson-escalation').click();
+      await expect(page.getByTestId('lesson')).toHaveAttribute('data-loading', 'false', {
+        timeout: 30_000,
+      });
+      await expect(
+        page.locator('[data-testid^="compare-column-"][data-status="done"]'),
+      ).toHaveCount(3, { timeout: 30_000 });
+      expect(await scan(page)).toEqual([]);
+      await shot(page, testInfo, `compare-lesson-${scheme}`);
     });
 
   test('the page keys: space, arrows, + and -, W/S/A/D, ? and Escape', async ({ page }) => {

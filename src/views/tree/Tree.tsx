@@ -126,12 +126,14 @@ const Lun = memo(function Lun({
       : 0;
   const label =
     // the name starts with what the cell shows ("LUN 2 40/s", or "2" when small)
+    // (and the step named on it: "LUN 2 0/s abort")
     (full
-      ? `LUN ${lunNo} ${rate.toFixed(0)}/s${v && v.eio > 0 ? ` · ${v.eio} EIO` : ''}`
+      ? `LUN ${lunNo} ${rate.toFixed(0)}/s${v && v.eio > 0 ? ` · ${v.eio} EIO` : ''}` +
+        (v?.step ? ` ${STEP_LABEL[v.step.step]}` : '')
       : `LUN ${lunNo}`) +
     ` (${id}): ${state}` +
     (by ? `, blocked by ${by} recovery` : '') +
-    (step ? `, ${STEP_LABEL[step]} in progress` : '') +
+    (step && !(full && v?.step) ? `, ${STEP_LABEL[step]} in progress` : '') +
     (faults.length ? `, faults: ${faults.join(', ')}` : '') +
     '. Press to inject a fault.';
   return (
@@ -170,11 +172,13 @@ const Lun = memo(function Lun({
             {v && v.eio > 0 ? <span className="eio"> · {v.eio} EIO</span> : null}
           </span>
           {/* named in the button's label already */}
+          {v?.step ? ' ' : null}
           {v?.step ? (
             <span aria-hidden="true">
               <StepTag steps={[v.step]} />
             </span>
           ) : null}
+          {v?.faults.length ? ' ' : null}
           {v?.faults.length ? (
             <span className="fault-badge" title={v.faults.join(', ')} aria-hidden="true">
               ⚡
