@@ -81,6 +81,12 @@ export const STEP_CODES: Record<StepKind, string> = {
   tur: 'u',
   offline: 'o',
   strategy: 'y',
+  'cq-poll': 'q',
+  'controller-reset': 'c',
+  reinit: 'r',
+  'link-reset': 'k',
+  'cool-down': 'n',
+  'speed-down': 'v',
 };
 
 const RESULT_WORDS: Record<string, string> = {
