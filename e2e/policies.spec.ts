@@ -72,5 +72,9 @@ test('CAM, Storport, ESXi and NVMe on one fault: the table is the engine’s', a
   await expect(count('cam')).toHaveAttribute('data-blocked', '4'); // the target, INRESET
   await expect(count('esxi')).toHaveAttribute('data-blocked', '1');
   await expect(count('storport')).toHaveAttribute('data-blocked', '0');
+  // the page's own panel (its run is CAM's) names the system and its sources
+  await expect(page.getByTestId('explain-policy')).toHaveAttribute('data-policy', 'cam');
+  await expect(page.getByTestId('explain-policy')).toContainText('mpr_sas.c');
+  await expect(page.getByTestId('explain-blocked')).toContainText('MPRSAS_TARGET_INRESET');
   await shot(page, testInfo, 'policies-compare');
 });

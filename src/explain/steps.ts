@@ -152,3 +152,30 @@ export const FAULT_TEXT: Record<FaultKind, string> = {
   'medium-error':
     'reads end with CHECK CONDITION, MEDIUM ERROR (03/11): failed at once, no recovery',
 };
+
+/** What each level blocks under another system's recovery, where it differs from Linux's words. */
+export const POLICY_BLOCK_TEXT: Partial<Record<Scope, Partial<Record<BlockScope, string>>>> = {
+  'lun-only': {
+    lun: "LUN recovery (the later LUN-only series): only this device's request queue is quiesced while its ladder runs; what it cannot resolve goes straight to the host",
+  },
+  cam: {
+    lun: 'FreeBSD CAM: the device queue is frozen (xpt_freeze_devq, CAM_DEV_QFRZN) while its TM runs; the target and the SIM go on',
+    target:
+      'FreeBSD mpr/mps: a LUN or target reset is out on the target (MPRSAS_TARGET_INRESET), so mprsas_action_scsiio() answers CAM_BUSY to every LUN of it until the TM completes',
+    host: "FreeBSD mpr/mps: mpr_reinit() diag-resets the controller with the SIM's queue frozen: every device behind it waits",
+  },
+  storport: {
+    lun: 'Windows Storport: the logical unit queue is paused for its reset; the other LUs of the target and of the adapter go on',
+    host: 'Windows Storport: a bus reset (HwStorResetBus) pauses every queue of the adapter, for the reset and its hold time',
+  },
+  esxi: {
+    lun: 'VMware ESXi: a reset world is resetting this LUN (Disk.UseLunReset); only this LUN waits, and other LUNs reset in parallel',
+  },
+  nvme: {
+    host: 'Linux NVMe: a controller reset; nvme_dev_disable() quiesced the I/O queues of every namespace of the controller',
+  },
+  libata: {
+    target:
+      "Linux libata: the port's EH; the port is a Scsi_Host of its own (a target in this tree), in recovery while its link is reset; other ports go on",
+  },
+};
