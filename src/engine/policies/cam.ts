@@ -25,7 +25,8 @@ import {
   type SystemPolicy,
 } from './system';
 
-/** mpr_sas.c: how long the SIM waits for each task management request */
+/** mpr_sas.c: how long the SIM waits for each task management request (MPR_ABORT_TIMEOUT 5;
+ * mprsas_abort_complete(): "Abort failed ..., sending logical unit reset") */
 export const CAM_ABORT_TIMEOUT = 5;
 export const CAM_RESET_TIMEOUT = 30;
 /** mpr_reinit(): a diag reset and the port enable; its length is this model's assumption */

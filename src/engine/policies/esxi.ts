@@ -5,7 +5,9 @@
 // Disk.ResetThreadMax (16 reset worlds, so resets of several LUNs run at once),
 // Disk.MaxResetLatency (2000 ms: a reset that takes longer is overdue, warned about, and a
 // new reset world takes the next one), Disk.ResetLatency (1000 ms between reset-world
-// wake-ups), and the KB articles on "Cmd ... failed H:0x8" (reset) and APD/PDL.
+// wake-ups), and the KB articles on "Cmd ... failed H:0x8" (reset) and APD/PDL. The values
+// are the settings' defaults as `esxcli system settings advanced list` gives them; this model
+// did not find them on a stored page, so they are the weakest facts here.
 // A timed-out command is aborted first (ABORT TASK, nothing blocked); if that fails, NMP
 // asks for a LUN reset, run by one of the reset worlds: that LUN's queue waits for it, and
 // only that LUN. Resets of several LUNs run side by side on their own worlds. If the LUN

@@ -2,7 +2,9 @@
 // Windows drivers: "Storport Driver", "HwStorResetBus routine", "SCSI_REQUEST_BLOCK"
 // SRB_FUNCTION_RESET_LOGICAL_UNIT / SRB_FUNCTION_RESET_DEVICE / SRB_FUNCTION_ABORT_COMMAND,
 // "StorPortPauseDevice", "StorPortPause"; and the disk class driver's TimeOutValue registry
-// value, HKLM\System\CurrentControlSet\Services\Disk, 60 s by default).
+// value, HKLM\System\CurrentControlSet\Services\Disk, which array vendors set to 60 s, and
+// the class layer's 8 retries: learn.microsoft.com/archive/blogs/san, "The Windows Disk timeout
+// value: Less is better").
 // A request that times out pauses only its logical unit's queue; Storport sends the miniport
 // no abort: it resets the LU (SRB_FUNCTION_RESET_LOGICAL_UNIT), then the target
 // (SRB_FUNCTION_RESET_DEVICE), then the bus (HwStorResetBus), and a bus reset holds every
@@ -29,9 +31,9 @@ export const storportPolicy: SystemPolicy = {
   title: 'Windows Storport',
   sources: [
     'learn.microsoft.com: Storport driver overview, HwStorResetBus, SCSI_REQUEST_BLOCK (SRB_FUNCTION_RESET_LOGICAL_UNIT, SRB_FUNCTION_RESET_DEVICE), StorPortPauseDevice',
-    'learn.microsoft.com: disk TimeOutValue (HKLM\\System\\CurrentControlSet\\Services\\Disk)',
+    'learn.microsoft.com/archive/blogs/san: "The Windows Disk timeout value: Less is better" (TimeOutValue 60 s, 8 retries)',
   ],
-  timings: { cmdTimeout: 60 },
+  timings: { cmdTimeout: 60, retries: 8 },
 
   onTimeout(sim, cmd) {
     const d = cmd.dev;
