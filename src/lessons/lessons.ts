@@ -315,7 +315,7 @@ const lessons: Lesson[] = [
       },
       {
         title: 'VMware ESXi: a LUN reset, and only that LUN',
-        text: 'The abort fails, so NMP asks a reset world for a LUN reset (Disk.UseLunReset=1; no target or bus reset by default). Only that LUN waits; other LUNs failing at the same time get their own reset worlds and reset in parallel.',
+        text: 'The abort fails, so NMP asks a reset world for a LUN reset (Disk.UseLunReset=1; no target or bus reset by default). Only that LUN waits. One reset world takes resets in turn; once a reset runs past Disk.MaxResetLatency (2 s) another world starts, so LUNs failing together reset in parallel.',
         preset: 'others-esxi',
         at: { step: 'lun-reset', scope: 'lun' },
         blocked: { lun: 1 },

@@ -10,19 +10,26 @@
 // did not find them on a stored page, so they are the weakest facts here.
 // A timed-out command is aborted first (ABORT TASK, nothing blocked); if that fails, NMP
 // asks for a LUN reset, run by one of the reset worlds: that LUN's queue waits for it, and
-// only that LUN. Resets of several LUNs run side by side on their own worlds. If the LUN
+// only that LUN. One world (Disk.ResetThreadMin) takes resets in turn; a reset running
+// longer than Disk.MaxResetLatency is overdue, and then a new world is spawned for the next
+// one (up to Disk.ResetThreadMax), so resets of several LUNs run side by side. If the LUN
 // reset fails too, one more after Disk.ResetLatency; then the device is treated as lost
 // (its I/O fails; with one path that is PDL).
 import type { Cmd, Dev } from '../model';
 import type { Ladder, Sim } from '../sim';
 import { addCmd, blockLevel, endCmd, failCmd, type SystemPolicy } from './system';
 
+export const ESXI_RESET_THREAD_MIN = 1;
 export const ESXI_RESET_THREAD_MAX = 16;
 export const ESXI_MAX_RESET_LATENCY = 2;
 export const ESXI_RESET_LATENCY = 1;
 
-/** The reset worlds busy, per host (Disk.ResetThreadMax bounds them). */
-const worlds = new WeakMap<Sim, Map<string, number>>();
+/** A host's reset worlds: how many exist, and when each busy one started its reset. */
+interface Worlds {
+  count: number;
+  running: number[];
+}
+const worlds = new WeakMap<Sim, Map<string, Worlds>>();
 
 export const esxiPolicy: SystemPolicy = {
   name: 'esxi',
@@ -73,17 +80,37 @@ function* esxiRecovery(sim: Sim, d: Dev, cmd: Cmd): Ladder {
   addCmd(sim, rec, cmd, 'NMP: the failed command waits for the reset', 'H:0x8 reset');
   let map = worlds.get(sim);
   if (!map) worlds.set(sim, (map = new Map()));
-  const h = d.host.id;
-  const busy = (): number => map.get(h) ?? 0;
-  if (busy() >= ESXI_RESET_THREAD_MAX)
-    yield { until: () => busy() < ESXI_RESET_THREAD_MAX, why: 'a reset world' };
-  map.set(h, busy() + 1);
+  let w = map.get(d.host.id);
+  if (!w) map.set(d.host.id, (w = { count: ESXI_RESET_THREAD_MIN, running: [] }));
+  const pool = w;
+  // a free world, else a new one once a running reset is overdue, else wait (polling)
+  let waitId: number | null = null;
+  for (;;) {
+    if (pool.running.length < pool.count) break;
+    const oldest = Math.min(...pool.running);
+    const overdue = oldest + ESXI_MAX_RESET_LATENCY;
+    if (sim.now >= overdue - 1e-9 && pool.count < ESXI_RESET_THREAD_MAX) {
+      pool.count++;
+      break;
+    }
+    waitId ??= sim.stepStart(
+      'tmf-slot',
+      'lun',
+      d.id,
+      'reset world queue',
+      `${pool.running.length} of ${pool.count} reset world(s) busy`,
+    );
+    yield Math.max(1e-3, Math.min(ESXI_RESET_LATENCY, overdue - sim.now));
+  }
+  if (waitId !== null) sim.stepEnd(waitId, 'tmf-slot', 'lun', d.id, 'reset world queue', 'done');
+  const started = sim.now;
+  pool.running.push(started);
   sim.op(
     'wake-up',
     'lun',
     d.id,
     'reset world',
-    `${busy()} of Disk.ResetThreadMax ${ESXI_RESET_THREAD_MAX} busy`,
+    `${pool.running.length} of ${pool.count} world(s) busy (Disk.ResetThreadMax ${ESXI_RESET_THREAD_MAX})`,
   );
   let ok = false;
   for (let attempt = 1; attempt <= 2 && !ok; attempt++) {
@@ -97,7 +124,7 @@ function* esxiRecovery(sim: Sim, d: Dev, cmd: Cmd): Ladder {
       `${attempt > 1 ? 'again, after Disk.ResetLatency; ' : ''}past Disk.MaxResetLatency (${ESXI_MAX_RESET_LATENCY * 1000} ms) it is overdue and other LUNs' resets go to other worlds`,
     );
   }
-  map.set(h, busy() - 1);
+  pool.running.splice(pool.running.indexOf(started), 1);
   sim.poke();
   const cmds = [...rec.cmds];
   if (ok) sim.resetUA([d]);

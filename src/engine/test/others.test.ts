@@ -129,24 +129,35 @@ describe('Windows Storport', () => {
 });
 
 describe('VMware ESXi', () => {
-  it('resets only the LUN after the abort, and resets several LUNs in parallel', () => {
+  const two = (tmf: number): Scenario => {
     const sc = withFaults('esxi', [
       { lun: '0:0:2:1', kind: 'timeout', at: 5 },
       always('abort-fails', '0:0:2:1'),
     ]);
-    const r = simulate(sc);
+    return { ...sc, timings: { ...sc.timings, tmf } };
+  };
+
+  it('resets only the LUN after the abort; an overdue reset lets the next run in parallel', () => {
+    // resets of 5 s: past Disk.MaxResetLatency (2 s) the first is overdue, a second world starts
+    const r = simulate(two(5));
     const resets = steps(r.transitions).filter((s) => s.step === 'lun-reset');
     expect(resets.map((s) => s.on).sort()).toEqual(['0:0:0:0', '0:0:2:1']);
     const [a, b] = resets as [Step, Step];
-    // they overlap: each on its own reset world
-    expect(a.t < b.end && b.t < a.end).toBe(true);
+    expect(b.t - a.t).toBeCloseTo(2, 6);
+    expect(b.t < a.end).toBe(true);
     const by = during(r.transitions, b);
     expect([...by.keys()].sort()).toEqual(['0:0:0:0', '0:0:2:1']);
     expect(new Set(by.values())).toEqual(new Set(['lun']));
     // no target or bus reset, ever (Disk.UseLunReset)
-    expect(steps(r.transitions).some((s) => s.step !== 'abort' && s.step !== 'lun-reset')).toBe(
-      false,
-    );
+    const kinds = new Set(steps(r.transitions).map((s) => s.step));
+    expect([...kinds].sort()).toEqual(['abort', 'lun-reset', 'tmf-slot']);
+  });
+
+  it('resets within the latency limit run one after the other on the one world', () => {
+    const r = simulate(two(1));
+    const [a, b] = steps(r.transitions).filter((s) => s.step === 'lun-reset') as [Step, Step];
+    expect(b.t).toBeGreaterThanOrEqual(a.end);
+    expect(b.t - a.end).toBeLessThan(1e-6 + 1);
   });
 
   it('nothing is blocked during the abort', () => {
