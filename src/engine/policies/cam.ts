@@ -75,30 +75,36 @@ function* camRecovery(sim: Sim, d: Dev, cmd: Cmd): Ladder {
   const left = (): number => rec.cmds.filter((c) => c.dev === d).length;
 
   // ABORT TASK: only the device's queue is frozen while it runs
-  const aborted = yield* sim.tmf(
+  let r = yield* camTm(
+    sim,
     'abort',
     'lun',
     d.id,
     'mprsas_send_abort -> mprsas_abort_complete',
+    CAM_ABORT_TIMEOUT,
     () => !sim.fire(d.faults, 'abort-fails'),
-    `ABORT TASK, MPR_ABORT_TIMEOUT ${CAM_ABORT_TIMEOUT} s`,
   );
-  let ok = aborted;
   // LUN reset, then target reset: the target is INRESET while each runs
-  if (!ok) ok = yield* targetTm(sim, d, 'lun-reset', () => !sim.fire(d.faults, 'lun-reset-fails'));
-  if (!ok)
-    ok = yield* targetTm(sim, d, 'target-reset', () => !sim.fire(tgt.faults, 'target-reset-fails'));
-  if (ok) {
+  if (r === 'outstanding')
+    r = yield* targetTm(sim, d, 'lun-reset', () => !sim.fire(d.faults, 'lun-reset-fails'));
+  if (r === 'outstanding')
+    r = yield* targetTm(sim, d, 'target-reset', () => !sim.fire(tgt.faults, 'target-reset-fails'));
+  if (r === 'done') {
     finish(sim, rec, d, 'xpt_release_devq', `no command outstanding: ${left()} to retry`);
     return;
   }
-  // mprsas_target_reset_complete(): commands still outstanding -> reinit the controller
+  // mprsas_target_reset_complete() with commands still outstanding, or mprsas_tm_timeout()
+  // on a TM that did not answer in time: reinit the controller
   sim.escalate(
     'lun',
     'host',
     d.id,
-    'mprsas_target_reset_complete -> mpr_reinit',
-    'commands still outstanding after the target reset',
+    r === 'timeout'
+      ? 'mprsas_tm_timeout -> mpr_reinit'
+      : 'mprsas_target_reset_complete -> mpr_reinit',
+    r === 'timeout'
+      ? 'the task management request did not complete within its timeout'
+      : 'commands still outstanding after the target reset',
   );
   const h = d.host;
   const hrec = yield* blockLevel(
@@ -140,12 +146,49 @@ function* camRecovery(sim: Sim, d: Dev, cmd: Cmd): Ladder {
  * the target gets CAM_BUSY until the TM completes; its completion counts what is still
  * outstanding.
  */
+type TmResult = 'done' | 'outstanding' | 'timeout';
+
+/**
+ * One task management request: the controller answers after the driver's TMF time, unless
+ * that is past the request's timeout, when mprsas_tm_timeout() fires first. Its completion
+ * handler counts what is still outstanding: none is success.
+ */
+function* camTm(
+  sim: Sim,
+  step: 'abort' | 'lun-reset' | 'target-reset',
+  scope: 'lun' | 'target',
+  on: string,
+  fn: string,
+  timeout: number,
+  ok: () => boolean,
+): Sub<TmResult> {
+  const tmf = sim.hosts[Number(on.split(':')[0])]!.timings.tmf;
+  const id = sim.stepStart(step, scope, on, fn, `timeout ${timeout} s`);
+  if (tmf > timeout) {
+    yield timeout;
+    sim.stepEnd(id, step, scope, on, fn, 'failed', 'mprsas_tm_timeout: no answer in time');
+    return 'timeout';
+  }
+  if (tmf > 0) yield tmf;
+  const done = ok();
+  sim.stepEnd(
+    id,
+    step,
+    scope,
+    on,
+    fn,
+    done ? 'success' : 'failed',
+    done ? 'no command outstanding' : 'commands still outstanding',
+  );
+  return done ? 'done' : 'outstanding';
+}
+
 function* targetTm(
   sim: Sim,
   d: Dev,
   step: 'lun-reset' | 'target-reset',
   ok: () => boolean,
-): Sub<boolean> {
+): Sub<TmResult> {
   const tgt = d.tgt;
   const trec = yield* blockLevel(
     sim,
@@ -154,19 +197,20 @@ function* targetTm(
     'MPRSAS_TARGET_INRESET: mprsas_action_scsiio() answers CAM_BUSY to every LUN of the target while the TM runs',
   );
   const lun = step === 'lun-reset';
-  const done = yield* sim.tmf(
+  const r = yield* camTm(
+    sim,
     step,
     lun ? 'lun' : 'target',
     lun ? d.id : tgt.id,
     lun
       ? 'mprsas_send_reset(LOGICAL_UNIT_RESET) -> mprsas_logical_unit_reset_complete'
       : 'mprsas_send_reset(TARGET_RESET) -> mprsas_target_reset_complete',
+    CAM_RESET_TIMEOUT,
     ok,
-    `MPR_RESET_TIMEOUT ${CAM_RESET_TIMEOUT} s; success = no command outstanding after it`,
   );
   unblockLevel(sim, trec, 'mprsas_prepare_for_tm: INRESET cleared, xpt_release_devq');
-  if (done) sim.resetUA(lun ? [d] : tgt.devs);
-  return done;
+  if (r === 'done') sim.resetUA(lun ? [d] : tgt.devs);
+  return r;
 }
 
 function finish(sim: Sim, rec: Recovery, d: Dev, fn: string, detail: string): void {

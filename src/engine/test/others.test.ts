@@ -90,6 +90,20 @@ describe('FreeBSD CAM', () => {
     expect(r.metrics.eio).toBe(0);
   });
 
+  it('a TM that does not answer within its timeout sends the controller to mpr_reinit', () => {
+    // TMFs of 6 s: past MPR_ABORT_TIMEOUT (5 s), mprsas_tm_timeout() fires first
+    const sc = others('cam');
+    const r = simulate({ ...sc, timings: { ...sc.timings, tmf: 6 } });
+    const ss = steps(r.transitions);
+    expect(ladder(ss)).toEqual(['abort:failed', 'reinit:success']);
+    expect(ss[0]!.end - ss[0]!.t).toBeCloseTo(5, 6);
+    expect(
+      r.transitions.some(
+        (t) => t.type === 'escalate' && t.fn === 'mprsas_tm_timeout -> mpr_reinit',
+      ),
+    ).toBe(true);
+  });
+
   it('loses the device when the reinit fails', () => {
     const sc = withFaults('cam', [
       always('lun-reset-fails'),
