@@ -2,6 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { ataDevState } from '../policies/libata';
 import { others } from '../presets';
+import { offeredScopes } from '../scopes';
+import { validateScenario } from '../scenario';
 import type { FaultSpec, Scenario } from '../scenario';
 import { Sim, simulate } from '../sim';
 import type { BlockScope, Scope, StepTransition, Transition } from '../stream';
@@ -257,5 +259,45 @@ describe('the later LUN-only series', () => {
     expect(
       both.transitions.some((t) => t.type === 'escalate' && t.from === 'lun' && t.to === 'target'),
     ).toBe(true);
+  });
+});
+
+describe('choosing a policy', () => {
+  it('offers the other systems with every driver, lun-only where the driver offers lun', () => {
+    const sc = others('cam');
+    expect(offeredScopes(sc)).toEqual([
+      'host',
+      'lun',
+      'target',
+      'lun+target',
+      'lun-only',
+      'cam',
+      'storport',
+      'esxi',
+      'nvme',
+      'libata',
+    ]);
+    const hisi: Scenario = {
+      ...sc,
+      hosts: [{ ...sc.hosts[0]!, driver: 'hisi_sas', scope: 'host' }],
+    };
+    expect(offeredScopes(hisi)).toEqual(['host', 'cam', 'storport', 'esxi', 'nvme', 'libata']);
+    expect(() =>
+      validateScenario({ ...hisi, hosts: [{ ...hisi.hosts[0]!, scope: 'lun-only' }] }),
+    ).toThrow(/hisi_sas offers host; not lun-only/);
+  });
+
+  it('refuses a device that mixes another system with the host it is on', () => {
+    const sc = others('storport');
+    const mixed = (scope: Scope, lunScope: Scope): Scenario => ({
+      ...sc,
+      hosts: [{ ...sc.hosts[0]!, scope, overrides: [{ lun: '0:0:1', scope: lunScope }] }],
+    });
+    expect(() => validateScenario(mixed('storport', 'lun'))).toThrow(
+      /overrides\[0\]\.scope.*recovered by storport/,
+    );
+    expect(() => validateScenario(mixed('lun', 'nvme'))).toThrow(/recovered by lun/);
+    expect(() => validateScenario(mixed('lun', 'target'))).not.toThrow();
+    expect(() => validateScenario(mixed('nvme', 'nvme'))).not.toThrow();
   });
 });
