@@ -4,6 +4,8 @@
 // the host's max_scoped_eh_tmfs slots runs abort, get sense, START UNIT, LUN reset and TEST
 // UNIT READY; resolved, the device restarts; else its commands go to the target (lun+target)
 // or to the host.
+// `lun-only` (the series' later LUN-only variant, issue 17) runs the same ladder and never
+// joins or starts a target recovery: what it cannot resolve goes straight to the host.
 import type { Dev, Recovery } from '../model';
 import type { Ladder, Sim } from '../sim';
 import { lunResetOk, testDevices } from './host';
