@@ -10,7 +10,7 @@ export const SIM_FORMATS: readonly SimFormat[] = ['text', 'jsonl'];
 export const MAX_SEED = 2 ** 32 - 1;
 
 export const SIM_USAGE = [
-  'usage: npm run sim -- <scenario.json | preset-name> [--policy host|lun|target|lun+target] [--seed N] [--format text|jsonl]',
+  'usage: npm run sim -- <scenario.json | preset-name> [--policy host|lun|target|lun+target|lun-only|cam|storport|esxi|nvme|libata] [--seed N] [--format text|jsonl]',
   '       npm run sim -- --list',
   '       npm run sim -- --help',
 ].join('\n');

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import {
   ScenarioError,
+  driverOffers,
   driverProfile,
   formatMetrics,
   formatTimeline,
@@ -53,7 +54,7 @@ function policyErrors(sc: Scenario, policy: Scope): FieldError[] {
   const errors: FieldError[] = [];
   sc.hosts.forEach((h, i) => {
     const p = driverProfile(h.driver);
-    if (!p.scopes.includes(policy))
+    if (!driverOffers(p, policy))
       errors.push({
         field: `hosts[${i}].driver`,
         reason: `${h.driver} offers ${p.scopes.join(', ')}; not ${policy} (--policy)`,

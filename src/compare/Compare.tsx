@@ -28,6 +28,12 @@ export const POLICY_TEXT: Record<Scope, string> = {
   lun: 'the series: only the failing LUN stops, escalating to the host',
   target: "the series: the failing LUN's target stops",
   'lun+target': 'the series: the LUN first, then its target, then the host',
+  'lun-only': 'the later series: the LUN, then straight to the host (no target level)',
+  cam: 'FreeBSD CAM: the device queue frozen; the target busy while a reset runs on it',
+  storport: 'Windows Storport: the LU paused; a bus reset pauses the whole adapter',
+  esxi: 'VMware ESXi: a LUN reset, only that LUN waits; resets run in parallel',
+  nvme: 'Linux NVMe: an abort, then a controller reset stops every namespace',
+  libata: 'Linux libata: the port (its own host) stops for a link reset',
 };
 
 const EMPTY: TreeState = { view: null, topology: null, scenario: null, selectedLun: null };

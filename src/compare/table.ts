@@ -10,7 +10,11 @@ export const MAX_POLICIES = 4;
 export function defaultPolicies(sc: Scenario): Scope[] {
   const offered = offeredScopes(sc);
   const preferred = (['host', 'lun', 'lun+target'] as const).filter((s) => offered.includes(s));
-  const rest = offered.filter((s) => !preferred.includes(s as (typeof preferred)[number]));
+  // the rest of the first four Linux scopes; lun-only and the other systems are ticked by hand
+  const first: readonly Scope[] = ['host', 'lun', 'target', 'lun+target'];
+  const rest = offered.filter(
+    (s) => first.includes(s) && !preferred.includes(s as (typeof preferred)[number]),
+  );
   return [...preferred, ...rest].slice(0, 3);
 }
 

@@ -1,5 +1,12 @@
 // Public face of the engine: pure TypeScript, the same in Node and in a Web Worker.
-export { STREAM_VERSION, SCOPES, FAULT_KINDS } from './stream';
+export {
+  STREAM_VERSION,
+  SCOPES,
+  LINUX_SCOPES,
+  SYSTEM_POLICIES,
+  isSystemPolicy,
+  FAULT_KINDS,
+} from './stream';
 export type * from './stream';
 export { simulate, Sim, type SimOptions, type SimResult } from './sim';
 export {
@@ -19,7 +26,13 @@ export {
 } from './scenario';
 export { presets, presetGroups, playgrounds, coverLetterRows, hostLadder, demo } from './presets';
 export { offeredScopes, withScope } from './scopes';
-export { DRIVER_NAMES, driverProfile, type DriverName, type DriverProfile } from './drivers';
+export {
+  DRIVER_NAMES,
+  driverOffers,
+  driverProfile,
+  type DriverName,
+  type DriverProfile,
+} from './drivers';
 export { describeTransition, formatTimeline, formatMetrics } from './describe';
 export {
   analyze,

@@ -220,6 +220,43 @@ export function demo(scope: Scope): Scenario {
   };
 }
 
+/**
+ * How others recover (issue 17): the demonstration's fault (at 5 s the next READ on 0:0:0:0
+ * gets no answer, every abort fails, every TMF 2 s, timeout 2 s) under another system's
+ * recovery, or the series' later lun-only scope. NVMe has one controller: a target of 16
+ * namespaces.
+ */
+export function others(scope: Scope): Scenario {
+  const nvme = scope === 'nvme';
+  const title = {
+    host: 'Linux 6.12',
+    lun: 'the series, LUN scope',
+    target: 'the series, target scope',
+    'lun+target': 'the series, LUN then target',
+    'lun-only': 'the later LUN-only series',
+    cam: 'FreeBSD CAM (mpr)',
+    storport: 'Windows Storport',
+    esxi: 'VMware ESXi',
+    nvme: 'Linux NVMe',
+    libata: 'Linux libata',
+  }[scope];
+  return {
+    version: 1,
+    name: `How others recover: ${title}`,
+    description: nvme
+      ? "One namespace's command times out and its abort fails, on a controller of 16 namespaces; every abort and reset 2 s."
+      : "kernel/'s demo fault under another recovery: one LUN's READ times out and its abort fails, on 4 targets x 4 LUNs; every TMF 2 s.",
+    duration: 20,
+    timings: { cmdTimeout: 2, tmf: 2 },
+    hosts: [
+      debugHost(scope, nvme ? { targets: 1, lunsPerTarget: 16 } : { targets: 4, lunsPerTarget: 4 }),
+    ],
+    faults: [fault('timeout', 5), always('abort-fails', 0)],
+  };
+}
+
+export const OTHERS: Scope[] = ['lun-only', 'cam', 'storport', 'esxi', 'nvme', 'libata'];
+
 /** The cases of kernel/'s benchmark (guest/bench.sh): one failing LUN on 4 x 4, TMFs 2 s. */
 export type BenchCase = 'abort' | 'lun' | 'lun-target';
 
@@ -413,6 +450,7 @@ export const presetGroups: { label: string; names: string[] }[] = [
   { label: 'The cover letter, row by row', names: Object.keys(coverLetterRows) },
   { label: 'Linux 6.12 host ladder', names: Object.keys(hostLadder) },
   { label: 'Drivers', names: Object.keys(drivers) },
+  { label: 'How others recover', names: OTHERS.map((s) => `others-${s}`) },
 ];
 
 export const presets: Record<string, Scenario> = {
@@ -429,4 +467,5 @@ export const presets: Record<string, Scenario> = {
   ...coverLetterRows,
   ...hostLadder,
   ...drivers,
+  ...Object.fromEntries(OTHERS.map((s) => [`others-${s}`, others(s)])),
 };

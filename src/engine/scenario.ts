@@ -1,7 +1,7 @@
 // Scenario files: what to simulate. A typed validator refuses a bad file with the field and
 // the reason, and fills in the kernel's defaults.
-import { FAULT_KINDS, SCOPES, type FaultKind, type Scope } from './stream';
-import { DRIVER_NAMES, driverProfile, type DriverName } from './drivers';
+import { FAULT_KINDS, SCOPES, isSystemPolicy, type FaultKind, type Scope } from './stream';
+import { DRIVER_NAMES, driverOffers, driverProfile, type DriverName } from './drivers';
 
 export const SCENARIO_VERSION = 1 as const;
 
@@ -330,8 +330,9 @@ export function validateScenario(input: unknown): Scenario {
       const driver = c.oneOf(h, 'driver', p, DRIVER_NAMES, false);
       const profile = driver ? driverProfile(driver) : undefined;
       const scope = c.oneOf(h, 'scope', p, SCOPES, true);
-      if (profile && scope && !profile.scopes.includes(scope))
+      if (profile && scope && !driverOffers(profile, scope))
         c.fail(`${p}.scope`, `${driver} offers ${profile.scopes.join(', ')}; not ${scope}`);
+      const hostScope = scope ?? profile?.defaultScope;
       c.num(h, 'tmfBound', p, { min: 1, max: 256, int: true, optional: true });
       if (h.ehDeadline !== null) c.num(h, 'ehDeadline', p, { min: 0, max: 3600, optional: true });
       const channels =
@@ -362,8 +363,19 @@ export function validateScenario(input: unknown): Scenario {
                 `${String(o.lun)} is not in this host (${channels} channel(s) x ${targets} target(s) x ${lpt} LUN(s))`,
               );
             const s = c.oneOf(o, 'scope', q, SCOPES, true);
-            if (profile && s && !profile.scopes.includes(s))
+            if (profile && s && !driverOffers(profile, s))
               c.fail(`${q}.scope`, `${driver} offers ${profile.scopes.join(', ')}; not ${s}`);
+            // another system's recovery is the host's as a whole: no device mixes it with Linux's
+            else if (
+              s &&
+              hostScope &&
+              s !== hostScope &&
+              (isSystemPolicy(s) || isSystemPolicy(hostScope))
+            )
+              c.fail(
+                `${q}.scope`,
+                `the host is recovered by ${hostScope}; a device cannot be ${s}`,
+              );
             checkWorkload(c, o.workload, `${q}.workload`);
           });
       }

@@ -1,11 +1,11 @@
 // The discrete-event core: virtual clock, workload, dispatch and completion, the timeout
 // path (scsi_timeout, scsi_abort_command, scmd_eh_abort_handler), and the routing of a
 // failed command to the recovery that takes it. The ladders are in policies/.
-import { driverProfile } from './drivers';
+import { driverOffers, driverProfile } from './drivers';
 import { byTimeThenSeq, EventHeap, type EventQueue, type HeapItem } from './heap';
 import type { Cmd, Dev, Fault, Host, Recovery, Tgt } from './model';
 import { computeMetrics } from './metrics';
-import { policyFor, type Policy } from './policies';
+import { policyFor, SYSTEM_POLICY, type Policy } from './policies';
 import { makePrng, type Prng } from './prng';
 import { withScope } from './scopes';
 import { DEFAULT_WORKLOAD } from './scenario';
@@ -18,6 +18,7 @@ import {
 } from './scenario';
 import {
   STREAM_VERSION,
+  isSystemPolicy,
   type BlockScope,
   type CmdEvent,
   type DeviceState,
@@ -146,11 +147,15 @@ export class Sim {
     const sc = this.scenario;
     sc.hosts.forEach((hs, hi) => {
       const driver = driverProfile(hs.driver);
+      const hostScope = hs.scope ?? driver.defaultScope;
+      const system = isSystemPolicy(hostScope) ? SYSTEM_POLICY[hostScope] : null;
       const timings: Timings = {
         ...KERNEL_TIMINGS,
         tmf: driver.tmf,
         ioLatency: driver.ioLatency,
         ...(driver.cmdTimeout !== undefined ? { cmdTimeout: driver.cmdTimeout } : {}),
+        // another system brings its own defaults; the scenario's timings still win
+        ...system?.timings,
         ...sc.timings,
         ...hs.timings,
       };
@@ -176,8 +181,7 @@ export class Sim {
         faults: [],
       };
       this.hosts.push(host);
-      const hostScope = hs.scope ?? driver.defaultScope;
-      if (!driver.scopes.includes(hostScope))
+      if (!driverOffers(driver, hostScope))
         throw new Error(`${driver.name} offers ${driver.scopes.join(', ')}; not ${hostScope}`);
       const overrides = new Map((hs.overrides ?? []).map((o) => [o.lun, o]));
       for (let c = 0; c < host.channels; c++)
@@ -749,6 +753,7 @@ export class Sim {
   private timeout(cmd: Cmd): void {
     const d = cmd.dev;
     const h = d.host;
+    if (isSystemPolicy(d.scope)) return SYSTEM_POLICY[d.scope].onTimeout(this, cmd);
     this.cmdEvent(cmd, 'timeout', 'scsi_timeout', `timeout ${h.timings.cmdTimeout} s`);
     if (h.ehDeadline !== null && h.lastReset === null) h.lastReset = this.now;
     const rt = h.driver.resetTimer;
@@ -781,7 +786,10 @@ export class Sim {
       return this.ehScmdAdd(cmd, 'previous abort failed');
     }
     cmd.abortScheduled = true;
-    if ((d.scope === 'lun' || d.scope === 'lun+target') && !d.host.driver.strategy) {
+    if (
+      (d.scope === 'lun' || d.scope === 'lun+target' || d.scope === 'lun-only') &&
+      !d.host.driver.strategy
+    ) {
       // patch 21: SCSI_EH_ABORT_SCOPED: the ladder aborts it, inside its TMF slot
       cmd.abortInLadder = true;
       cmd.didTimeOut = true;
@@ -862,7 +870,7 @@ export class Sim {
     if (d.rec) rec = d.rec;
     else if (d.tgt.rec) rec = d.tgt.rec;
     else if (h.state !== 'recovery' && !h.driver.strategy) {
-      if (d.scope === 'lun' || d.scope === 'lun+target')
+      if (d.scope === 'lun' || d.scope === 'lun+target' || d.scope === 'lun-only')
         rec = this.policyByScope('lun').start(this, d);
       else if (d.scope === 'target') rec = this.policyByScope('target').start(this, d);
     }

@@ -4,9 +4,33 @@
 /** Bumped whenever a field changes meaning or a transition type is removed. */
 export const STREAM_VERSION = 1 as const;
 
-/** Recovery scope of a device (sysfs eh_scope in the kernel/ series). */
-export type Scope = 'host' | 'lun' | 'target' | 'lun+target';
-export const SCOPES: readonly Scope[] = ['host', 'lun', 'target', 'lun+target'];
+/**
+ * Recovery of a device: a Linux scope (sysfs eh_scope in the kernel/ series; `lun-only` is the
+ * series' later variant, LUN recovery then straight to the host), or another system's
+ * recovery as a whole (policies/cam.ts, storport.ts, esxi.ts, nvme.ts, libata.ts), which a
+ * host takes for all its devices.
+ */
+export type LinuxScope = 'host' | 'lun' | 'target' | 'lun+target' | 'lun-only';
+export type SystemPolicyName = 'cam' | 'storport' | 'esxi' | 'nvme' | 'libata';
+export type Scope = LinuxScope | SystemPolicyName;
+export const LINUX_SCOPES: readonly LinuxScope[] = [
+  'host',
+  'lun',
+  'target',
+  'lun+target',
+  'lun-only',
+];
+export const SYSTEM_POLICIES: readonly SystemPolicyName[] = [
+  'cam',
+  'storport',
+  'esxi',
+  'nvme',
+  'libata',
+];
+export const SCOPES: readonly Scope[] = [...LINUX_SCOPES, ...SYSTEM_POLICIES];
+export function isSystemPolicy(s: Scope): s is SystemPolicyName {
+  return (SYSTEM_POLICIES as readonly Scope[]).includes(s);
+}
 
 /** What blocks a device's I/O: host recovery, its target's recovery, or its own. */
 export type BlockScope = 'host' | 'target' | 'lun';
@@ -30,7 +54,13 @@ export type StepKind =
   | 'settle' // ssleep(BUS_RESET_SETTLE_TIME / HOST_RESET_SETTLE_TIME)
   | 'tur' // TEST UNIT READY (scsi_eh_tur)
   | 'offline' // scsi_eh_offline_sdevs
-  | 'strategy'; // a transport's eh_strategy_handler (libsas) running the whole host
+  | 'strategy' // a transport's eh_strategy_handler (libsas) running the whole host
+  | 'cq-poll' // NVMe: nvme_timeout() polls the completion queue before anything else
+  | 'controller-reset' // NVMe: nvme_reset_ctrl(), every namespace of the controller quiesced
+  | 'reinit' // FreeBSD mpr/mps: mpr_reinit(), the controller's diag reset
+  | 'link-reset' // libata: ata_eh_reset(), the SATA link's hardreset (COMRESET)
+  | 'cool-down' // libata: ATA_EH_RESET_COOL_DOWN between two resets of a link
+  | 'speed-down'; // libata: ata_eh_speed_down() after repeated errors
 
 /** skipped: the step ran and found nothing to do (the kernel traces get_sense that way). */
 export type StepResult = 'success' | 'failed' | 'ready' | 'not-ready' | 'done' | 'skipped';

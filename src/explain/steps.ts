@@ -1,7 +1,7 @@
 // Words for the page: what each recovery step is in the kernel, what each scope blocks, and
 // what the cover letter's three operations do. The step's own transition names the kernel
 // function that ran (its `fn`); these texts say what that function is for.
-import type { BlockScope, FaultKind, Op, StepKind, StepResult } from '../engine';
+import type { BlockScope, FaultKind, Op, Scope, StepKind, StepResult } from '../engine';
 
 export const STEP_LABEL: Record<StepKind, string> = {
   abort: 'abort',
@@ -17,6 +17,12 @@ export const STEP_LABEL: Record<StepKind, string> = {
   tur: 'TEST UNIT READY',
   offline: 'offline',
   strategy: 'transport strategy',
+  'cq-poll': 'completion queue poll',
+  'controller-reset': 'controller reset',
+  reinit: 'controller reinit',
+  'link-reset': 'link reset (hardreset)',
+  'cool-down': 'reset cool-down',
+  'speed-down': 'speed down',
 };
 
 /** Short names for bars and node labels. */
@@ -34,6 +40,12 @@ export const STEP_SHORT: Record<StepKind, string> = {
   tur: 'TUR',
   offline: 'offline',
   strategy: 'strategy',
+  'cq-poll': 'CQ poll',
+  'controller-reset': 'ctrl reset',
+  reinit: 'reinit',
+  'link-reset': 'link reset',
+  'cool-down': 'cool-down',
+  'speed-down': 'speed down',
 };
 
 const RESET_WHY =
@@ -61,6 +73,37 @@ export const STEP_TEXT: Record<StepKind, string> = {
     'scsi_eh_offline_sdevs(): every rung failed, so the device is set offline and its commands fail with EIO; it takes no I/O until someone brings it back (echo running > state).',
   strategy:
     "The transport (libsas) replaces the SCSI midlayer's ladder with its own eh_strategy_handler, which recovers the whole host its own way.",
+  'cq-poll':
+    'NVMe: nvme_timeout() first polls the completion queue with its interrupt off (nvme_poll_irqdisable): a completion found there was only a lost interrupt and ends the command. Here the device never answered, so there is nothing to find.',
+  'controller-reset':
+    'NVMe: the command timed out again after its abort, so nvme_dev_disable() quiesces the I/O queues of every namespace of the controller, cancels what is in flight, and nvme_reset_work() disables and re-enables the controller. Every namespace waits, not only the one that failed; the cancelled commands are retried.',
+  reinit:
+    "FreeBSD mpr/mps: the target reset left commands outstanding, so mpr_reinit() diag-resets the controller. The SIM's queue is frozen meanwhile: every device behind the controller waits.",
+  'link-reset':
+    'libata: ata_eh_reset() hardresets the SATA link (COMRESET) of the port, then waits for the device to be ready. Only this port stops: every port is a Scsi_Host of its own.',
+  'cool-down':
+    'libata: two resets of one link are at least ATA_EH_RESET_COOL_DOWN (5 s) apart, so a device that keeps timing out is reset at most every 5 s.',
+  'speed-down':
+    'libata: ata_eh_speed_down() reads the error ring: more than 3 timeouts in 10 minutes turn NCQ off, and the next time lower the link speed (6.0, 3.0, then 1.5 Gbps); one action per error, the ring cleared after it.',
+};
+
+/** What each recovery is and where it is modelled from (the compare view and the panel). */
+export const POLICY_EXPLAIN: Record<Scope, string> = {
+  host: 'Linux 6.12 (drivers/scsi/scsi_error.c): one failed command puts the whole Scsi_Host in SHOST_RECOVERY; scsi_unjam_host() walks LUN, target, bus and host resets while every device of the host waits.',
+  lun: "The series' LUN scope (kernel/patches): only the failing device's queue is quiesced; what its ladder cannot resolve goes to its target's recovery if one runs, else to the host.",
+  target:
+    "The series' target scope: every LUN of the failing LUN's target is quiesced while the target's ladder runs; then the host.",
+  'lun+target':
+    "The series' LUN then target scope: the LUN's ladder, then its target's, then the host's.",
+  'lun-only':
+    "The series' later LUN-only variant: the LUN's own ladder (abort, LUN reset, TUR) with only its queue quiesced, then straight to host recovery: there is no target level.",
+  cam: 'FreeBSD CAM with mpr/mps (sys/cam/cam_periph.c, cam_xpt.c, scsi/scsi_da.c, dev/mpr/mpr_sas.c): the timed-out CCB freezes only its device queue; ABORT TASK, LUN reset, target reset (each judged by the commands still outstanding after it; the target answers CAM_BUSY while a reset TM runs on it), then mpr_reinit() of the controller.',
+  storport:
+    'Windows Storport (learn.microsoft.com: Storport, HwStorResetBus, SRB_FUNCTION_RESET_LOGICAL_UNIT / RESET_DEVICE; disk TimeOutValue 60 s): only the logical unit queue is paused; no abort reaches the miniport; LU reset, target reset, then a bus reset that pauses every queue of the adapter.',
+  esxi: 'VMware ESXi PSA/NMP (vSphere Storage documentation; Disk.UseLunReset, Disk.ResetThreadMax, Disk.MaxResetLatency): an abort, then a LUN reset (never the target or bus by default) on a reset world; only that LUN waits; a reset past Disk.MaxResetLatency spawns another world, so several LUNs reset in parallel.',
+  nvme: 'Linux NVMe (drivers/nvme/host/pci.c, core.c): nvme_timeout() polls the completion queue, then aborts and re-arms the timer; a second timeout disables and resets the controller, quiescing every namespace (the tree: one controller per host, one namespace per LUN).',
+  libata:
+    'Linux libata (drivers/ata/libata-eh.c): each port is a Scsi_Host of its own (the tree: a target per port), so its EH stops that port only; hardreset of the link at most every 5 s (cool-down), NCQ off and link speed-down after repeated timeouts.',
 };
 
 export const RESULT_TEXT: Record<StepResult, string> = {
@@ -108,4 +151,31 @@ export const FAULT_TEXT: Record<FaultKind, string> = {
   'tur-fails': 'TEST UNIT READY fails after a reset',
   'medium-error':
     'reads end with CHECK CONDITION, MEDIUM ERROR (03/11): failed at once, no recovery',
+};
+
+/** What each level blocks under another system's recovery, where it differs from Linux's words. */
+export const POLICY_BLOCK_TEXT: Partial<Record<Scope, Partial<Record<BlockScope, string>>>> = {
+  'lun-only': {
+    lun: "LUN recovery (the later LUN-only series): only this device's request queue is quiesced while its ladder runs; what it cannot resolve goes straight to the host",
+  },
+  cam: {
+    lun: 'FreeBSD CAM: the device queue is frozen (xpt_freeze_devq, CAM_DEV_QFRZN) while its TM runs; the target and the SIM go on',
+    target:
+      'FreeBSD mpr/mps: a LUN or target reset is out on the target (MPRSAS_TARGET_INRESET), so mprsas_action_scsiio() answers CAM_BUSY to every LUN of it until the TM completes',
+    host: "FreeBSD mpr/mps: mpr_reinit() diag-resets the controller with the SIM's queue frozen: every device behind it waits",
+  },
+  storport: {
+    lun: 'Windows Storport: the logical unit queue is paused for its reset; the other LUs of the target and of the adapter go on',
+    host: 'Windows Storport: a bus reset (HwStorResetBus) pauses every queue of the adapter, for the reset and its hold time',
+  },
+  esxi: {
+    lun: 'VMware ESXi: a reset world is resetting this LUN (Disk.UseLunReset); only this LUN waits, and other LUNs reset in parallel',
+  },
+  nvme: {
+    host: 'Linux NVMe: a controller reset; nvme_dev_disable() quiesced the I/O queues of every namespace of the controller',
+  },
+  libata: {
+    target:
+      "Linux libata: the port's EH; the port is a Scsi_Host of its own (a target in this tree), in recovery while its link is reset; other ports go on",
+  },
 };

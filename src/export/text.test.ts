@@ -198,6 +198,16 @@ describe('plain-text timeline', () => {
     expect(row.slice(28)).toMatch(/^ +$/);
   });
 
+  it("lists another system's steps in the legend only when the run has them", () => {
+    const nvme = exportOf(presets['others-nvme']!);
+    expect(nvme).toMatch(/q CQ poll/);
+    expect(nvme).toMatch(/c controller reset/);
+    expect(nvme).not.toMatch(/k link reset/);
+    expect(exportOf(presets['others-libata']!)).toMatch(/k link reset/);
+    expect(exportOf(presets.demo!)).not.toMatch(/CQ poll/);
+    for (const line of nvme.split('\n')) expect(line.length).toBeLessThanOrEqual(TEXT_WIDTH);
+  });
+
   it('wraps words to the width', () => {
     expect(wrap('aaa bbb ccc', 7, '', '  ')).toEqual(['aaa bbb', '  ccc']);
     expect(wrap('x'.repeat(12), 5)).toEqual(['xxxxx', 'xxxxx', 'xx']);

@@ -81,7 +81,23 @@ export const STEP_CODES: Record<StepKind, string> = {
   tur: 'u',
   offline: 'o',
   strategy: 'y',
+  'cq-poll': 'q',
+  'controller-reset': 'c',
+  reinit: 'r',
+  'link-reset': 'k',
+  'cool-down': 'n',
+  'speed-down': 'v',
 };
+
+/** The steps only other systems' recoveries take (policies/cam.ts, nvme.ts, libata.ts). */
+const OTHER_STEPS: ReadonlySet<StepKind> = new Set<StepKind>([
+  'cq-poll',
+  'controller-reset',
+  'reinit',
+  'link-reset',
+  'cool-down',
+  'speed-down',
+]);
 
 const RESULT_WORDS: Record<string, string> = {
   success: 'ok',
@@ -602,7 +618,9 @@ export function timelineText(
     `  marks       ${MARK.fault} fault armed   ${MARK.timeout} command timed out   ${MARK.eio} I/O failed (EIO)`,
     `  step rows   (between :) [name result---] a step; too short, its letter:`,
     ...wrap(
+      // Linux's steps always; another system's only when the run has them
       (Object.keys(STEP_CODES) as StepKind[])
+        .filter((k) => !OTHER_STEPS.has(k) || model.steps.some((st) => st.step === k))
         .map((k) => `${STEP_CODES[k]} ${ascii(stepLabel(k))}`)
         .join(', '),
       W,

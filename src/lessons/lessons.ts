@@ -261,6 +261,88 @@ const lessons: Lesson[] = [
       },
     ],
   },
+  {
+    id: 'others',
+    title: 'How other systems recover one failing disk',
+    summary:
+      "One fault, kernel/'s demonstration (a READ on 0:0:0:0 times out, every abort fails, every TMF 2 s), under Linux, the later LUN-only series, FreeBSD CAM, Windows Storport, VMware ESXi, Linux NVMe and libata: what each one stops while it recovers. Compare policies (under the playback controls) sets any four side by side with their figures.",
+    steps: [
+      {
+        title: 'Linux 6.12: the whole host',
+        text: 'The reference: the failed abort puts the Scsi_Host in SHOST_RECOVERY, and all 16 LUNs wait while scsi_unjam_host() resets one of them.',
+        preset: 'demo',
+        at: { step: 'lun-reset', scope: 'host' },
+        blocked: { host: 16 },
+      },
+      {
+        title: 'The later LUN-only series',
+        text: "The series' last form drops the target level: the LUN's own ladder (abort, LUN reset, TUR) with only its queue quiesced; what it cannot resolve goes straight to the host. Here the LUN reset works, so the 15 others never stop.",
+        preset: 'others-lun-only',
+        at: { step: 'lun-reset', scope: 'lun' },
+        blocked: { lun: 1 },
+      },
+      {
+        title: 'FreeBSD CAM: the abort freezes one device queue',
+        text: 'mprsas_scsiio_timeout() sends ABORT TASK; the timed-out CCB froze only its device queue (CAM_DEV_QFRZN). The abort completes but the command is still outstanding: CAM judges each step by what is left, so it goes on.',
+        preset: 'others-cam',
+        at: { step: 'abort', scope: 'lun' },
+        blocked: { lun: 1 },
+      },
+      {
+        title: 'FreeBSD CAM: the target is busy during a reset',
+        text: 'For the LUN reset mprsas_prepare_for_tm() flags the target INRESET: every command to any of its four LUNs is answered CAM_BUSY and requeued until the TM completes. Wider than the LUN, narrower than Linux 6.12. If the target reset left commands, mpr_reinit() would stop the whole controller.',
+        preset: 'others-cam',
+        at: { step: 'lun-reset', scope: 'lun' },
+        blocked: { target: 4 },
+      },
+      {
+        title: 'Windows Storport: the LU paused, no abort',
+        text: 'Storport sends the miniport no abort: it pauses the logical unit queue and sends SRB_FUNCTION_RESET_LOGICAL_UNIT at once. Only that LU waits, so Storport recovers the disk two seconds sooner than the systems that try an abort first.',
+        preset: 'others-storport',
+        at: { step: 'lun-reset', scope: 'lun' },
+        blocked: { lun: 1 },
+      },
+      {
+        title: 'Windows Storport: a bus reset pauses the adapter',
+        text: 'When the LU and the target resets fail too, HwStorResetBus resets the bus, and Storport pauses every queue of the adapter for it and its hold time: all 16 LUNs wait, as in Linux host recovery.',
+        preset: 'others-storport',
+        faults: [
+          { lun: '0:0:0:0', kind: 'lun-reset-fails', at: 0, duration: 3600 },
+          { lun: '0:0:0:0', kind: 'target-reset-fails', at: 0, duration: 3600 },
+        ],
+        at: { step: 'bus-reset', scope: 'host' },
+        blocked: { host: 16 },
+      },
+      {
+        title: 'VMware ESXi: a LUN reset, and only that LUN',
+        text: 'The abort fails, so NMP asks a reset world for a LUN reset (Disk.UseLunReset=1; no target or bus reset by default). Only that LUN waits. One reset world takes resets in turn; once a reset runs past Disk.MaxResetLatency (2 s) another world starts, so LUNs failing together reset in parallel.',
+        preset: 'others-esxi',
+        at: { step: 'lun-reset', scope: 'lun' },
+        blocked: { lun: 1 },
+      },
+      {
+        title: 'Linux NVMe: the abort blocks nothing',
+        text: 'nvme_timeout() polls the completion queue, then sends an Abort on the admin queue and re-arms the timer: nothing is quiesced meanwhile.',
+        preset: 'others-nvme',
+        at: { step: 'abort' },
+        blocked: {},
+      },
+      {
+        title: 'Linux NVMe: the controller reset stops every namespace',
+        text: 'The command times out again, already aborted: nvme_dev_disable() quiesces the queues of all 16 namespaces and the controller is reset. Short (a second here), but as wide as Linux host recovery.',
+        preset: 'others-nvme',
+        at: { step: 'controller-reset', scope: 'host' },
+        blocked: { host: 16 },
+      },
+      {
+        title: 'Linux libata: one port',
+        text: "Every ATA port is a Scsi_Host of its own (in the tree: a target, here with four devices behind a port multiplier). The port's EH hardresets the link: that port's four devices wait, the other ports go on. Repeated timeouts would turn NCQ off, then slow the link down.",
+        preset: 'others-libata',
+        at: { step: 'link-reset', scope: 'target' },
+        blocked: { target: 4 },
+      },
+    ],
+  },
 ];
 
 function row(name: string, widest: BlockScope, blocked: LessonStep['blocked']): LessonStep {

@@ -5,6 +5,8 @@
 import { useState } from 'react';
 import {
   DRIVER_NAMES,
+  SCOPES,
+  driverOffers,
   driverProfile,
   ScenarioError,
   validateScenario,
@@ -77,8 +79,9 @@ export function scenarioOf(base: Scenario, f: Form): { scenario?: Scenario; erro
     else workload.rate = rate;
     if (qd === undefined) delete workload.queueDepth;
     else workload.queueDepth = qd;
-    const offered = driverProfile(h.driver).scopes;
-    if (!offered.includes(h.scope))
+    const p = driverProfile(h.driver);
+    const offered = p.scopes;
+    if (!driverOffers(p, h.scope))
       errors.push({
         field: `hosts[${i}].scope`,
         reason: `${h.driver} offers ${offered.join(', ')}; not ${h.scope}`,
@@ -170,7 +173,7 @@ export function Editor() {
                   const p = driverProfile(driver);
                   setHost(i, {
                     driver,
-                    scope: p.scopes.includes(h.scope) ? h.scope : p.defaultScope,
+                    scope: driverOffers(p, h.scope) ? h.scope : p.defaultScope,
                   });
                 }}
               >
@@ -186,7 +189,7 @@ export function Editor() {
                 data-testid={`edit-scope-${i}`}
                 onChange={(e) => setHost(i, { scope: e.target.value as Scope })}
               >
-                {driverProfile(h.driver).scopes.map((s) => (
+                {SCOPES.filter((s) => driverOffers(driverProfile(h.driver), s)).map((s) => (
                   <option key={s}>{s}</option>
                 ))}
               </select>

@@ -2,11 +2,36 @@
 // progress at the cursor, else the last one; what the kernel does there, why it escalated,
 // and which devices are blocked, by which scope.
 import { useMemo } from 'react';
-import type { BlockScope } from '../engine';
-import { OP_TEXT, RESULT_TEXT, SCOPE_TEXT, STEP_LABEL, STEP_TEXT } from '../explain/steps';
+import { driverProfile, isSystemPolicy, type BlockScope, type Scope } from '../engine';
+import {
+  OP_TEXT,
+  POLICY_BLOCK_TEXT,
+  POLICY_EXPLAIN,
+  RESULT_TEXT,
+  SCOPE_TEXT,
+  STEP_LABEL,
+  STEP_TEXT,
+} from '../explain/steps';
 import { useSim } from '../store';
 
 const sec = (x: number): string => `${x.toFixed(3)} s`;
+
+/** The step kinds Linux's SCSI midlayer names, whose texts speak of its functions. */
+const LINUX_STEPS = {
+  abort: 1,
+  drain: 1,
+  'tmf-slot': 1,
+  'get-sense': 1,
+  'start-unit': 1,
+  'lun-reset': 1,
+  'target-reset': 1,
+  'bus-reset': 1,
+  'host-reset': 1,
+  settle: 1,
+  tur: 1,
+  offline: 1,
+  strategy: 1,
+} as const;
 
 export function Explain() {
   const view = useSim((s) => s.view);
@@ -14,6 +39,7 @@ export function Explain() {
   const selectedId = useSim((s) => s.selectedStep);
   const cursor = useSim((s) => s.cursor);
   const source = useSim((s) => s.source);
+  const scenario = useSim((s) => s.scenario);
 
   const selected = useMemo(
     () => (selectedId === null ? null : (timeline?.steps.find((s) => s.id === selectedId) ?? null)),
@@ -22,6 +48,17 @@ export function Explain() {
   const current = view?.active[view.active.length - 1] ?? null;
   const step = selected ?? current ?? view?.lastStep ?? null;
   const which = selected ? 'selected step' : current ? 'in progress' : step ? 'last step' : null;
+  // the recovery of the host the step is on (else the first host's): Linux's or another system's
+  const spec = scenario?.hosts[step ? Number(step.on.split(':')[0]) : 0] ?? scenario?.hosts[0];
+  const policy: Scope | null = spec
+    ? (spec.scope ?? driverProfile(spec.driver).defaultScope)
+    : null;
+  const other = policy !== null && isSystemPolicy(policy);
+  // Linux's words for a step the other systems share (abort, resets) would mislead there
+  const shared = step !== null && step.step in LINUX_STEPS;
+  const stepText = step ? (other && shared ? POLICY_EXPLAIN[policy] : STEP_TEXT[step.step]) : '';
+  const blockText = (s: BlockScope): string =>
+    (policy !== null ? POLICY_BLOCK_TEXT[policy]?.[s] : undefined) ?? SCOPE_TEXT[s];
 
   const blocked = useMemo(() => {
     const counts: Record<BlockScope, string[]> = { host: [], target: [], lun: [] };
@@ -74,9 +111,9 @@ export function Explain() {
             <span className="which">{which}</span>
           </p>
           <p className="fn">
-            Kernel: <code>{step.fn}</code>
+            {other ? 'Function' : 'Kernel'}: <code>{step.fn}</code>
           </p>
-          <p>{STEP_TEXT[step.step]}</p>
+          <p>{stepText}</p>
           <p className="when">
             From {sec(step.start)}
             {step.end !== null && step.end !== undefined
@@ -126,7 +163,7 @@ export function Explain() {
                   <strong>
                     {blocked[s].length} of {total} LUNs
                   </strong>{' '}
-                  by {SCOPE_TEXT[s]}.
+                  by {blockText(s)}.
                 </li>
               ) : null,
             )}
@@ -134,6 +171,11 @@ export function Explain() {
         )}
         {offline.length ? <p>Offline: {offline.join(', ')}</p> : null}
       </div>
+      {policy !== null && policy !== 'host' ? (
+        <p className="policy" data-testid="explain-policy" data-policy={policy}>
+          <strong>Recovered by {policy}:</strong> {POLICY_EXPLAIN[policy]}
+        </p>
+      ) : null}
     </section>
   );
 }

@@ -1,3 +1,4 @@
+import { isSystemPolicy, type Scope } from '../stream';
 import type { DriverProfile } from './types';
 import { scsiDebug } from './scsi_debug';
 import { mpt3sas } from './mpt3sas';
@@ -32,4 +33,14 @@ const PROFILES: Record<DriverName, DriverProfile> = {
 
 export function driverProfile(name: DriverName): DriverProfile {
   return PROFILES[name];
+}
+
+/**
+ * Whether a host with this driver can be recovered this way: a Linux scope if the driver
+ * offers it (`lun-only` where it offers `lun`); another system's recovery always, since it
+ * stands for that system's whole stack and takes only the driver's TMF and I/O times.
+ */
+export function driverOffers(p: DriverProfile, s: Scope): boolean {
+  if (isSystemPolicy(s)) return true;
+  return p.scopes.includes(s === 'lun-only' ? 'lun' : s);
 }

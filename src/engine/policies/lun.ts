@@ -4,6 +4,8 @@
 // the host's max_scoped_eh_tmfs slots runs abort, get sense, START UNIT, LUN reset and TEST
 // UNIT READY; resolved, the device restarts; else its commands go to the target (lun+target)
 // or to the host.
+// `lun-only` (the series' later LUN-only variant, issue 17) runs the same ladder and never
+// joins or starts a target recovery: what it cannot resolve goes straight to the host.
 import type { Dev, Recovery } from '../model';
 import type { Ladder, Sim } from '../sim';
 import { lunResetOk, testDevices } from './host';
@@ -72,7 +74,7 @@ function* lunLadder(sim: Sim, d: Dev, rec: Recovery): Ladder {
   const giveUp = (): string | null =>
     h.state === 'recovery'
       ? 'host recovery pending'
-      : d.tgt.rec
+      : d.tgt.rec && d.scope !== 'lun-only'
         ? 'its target is recovering'
         : scopedPastDeadline(sim, rec)
           ? 'past eh_deadline'
@@ -112,7 +114,8 @@ function* lunLadder(sim: Sim, d: Dev, rec: Recovery): Ladder {
   // scsi_device_eh_escalate() -> scsi_target_eh_join(): join a target recovery already
   // running, or start one if the scope has target and no host recovery is pending
   const start = d.scope === 'lun+target' && h.driver.handlers.targetReset && h.state !== 'recovery';
-  if (d.tgt.rec || start) {
+  // the later LUN-only series has no target level: straight to the host
+  if (d.scope !== 'lun-only' && (d.tgt.rec || start)) {
     sim.escalate('lun', 'target', d.id, 'scsi_device_eh_escalate -> scsi_target_eh_join', why);
     const trec = d.tgt.rec ?? targetPolicy.start(sim, d);
     // SCSI_EH_LUN_RESET_SENT: the target ladder will not reset this LUN again

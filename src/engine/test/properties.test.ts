@@ -1,12 +1,14 @@
-// Property tests over random topologies and fault storms, every driver and scope.
+// Property tests over random topologies and fault storms, every driver and every policy:
+// the Linux scopes and the other systems' recoveries.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { analyze, scopeRank } from '../analysis';
-import { DRIVER_NAMES, driverProfile, type DriverName } from '../drivers';
+import { DRIVER_NAMES, driverOffers, driverProfile, type DriverName } from '../drivers';
 import type { FaultSpec, HostSpec, Scenario } from '../scenario';
 import { Sim } from '../sim';
 import {
   FAULT_KINDS,
+  SCOPES,
   type BlockScope,
   type DeviceState,
   type HostState,
@@ -17,7 +19,7 @@ import {
 const hostArb = fc
   .record({
     driver: fc.constantFrom(...DRIVER_NAMES),
-    scopePick: fc.nat(3),
+    scopePick: fc.nat(SCOPES.length - 1),
     channels: fc.integer({ min: 1, max: 2 }),
     targets: fc.integer({ min: 1, max: 3 }),
     lunsPerTarget: fc.integer({ min: 1, max: 4 }),
@@ -28,9 +30,10 @@ const hostArb = fc
   })
   .map((h): HostSpec => {
     const p = driverProfile(h.driver as DriverName);
+    const offered = SCOPES.filter((s) => driverOffers(p, s));
     return {
       driver: h.driver,
-      scope: p.scopes[h.scopePick % p.scopes.length]!,
+      scope: offered[h.scopePick % offered.length]!,
       channels: h.channels,
       targets: h.targets,
       lunsPerTarget: h.lunsPerTarget,
@@ -192,11 +195,22 @@ describe('engine properties', () => {
             ).toBe(true);
           if (by === 'host') expect.unreachable('host block without host recovery');
           const d = sim.devById.get(tr.on)!;
-          if (d.scope === 'lun') expect(by).toBe('lun');
+          if (d.scope === 'lun' || d.scope === 'lun-only') expect(by).toBe('lun');
           if (d.scope === 'host') expect.unreachable(`${tr.on} in host scope blocked by ${by}`);
+          // the other systems block what they document, and nothing else
+          if (d.scope === 'storport' || d.scope === 'esxi') expect(by, tr.on).toBe('lun');
+          if (d.scope === 'libata') expect(by, `${tr.on}: a port`).toBe('target');
+          if (d.scope === 'nvme') expect.unreachable(`${tr.on}: NVMe blocks only the controller`);
         }
+        // before any host recovery, no LUN-only device is blocked by a target
+        for (const tr of r.transitions)
+          if (tr.type === 'device' && tr.blockedBy === 'target') {
+            const d = sim.devById.get(tr.on)!;
+            expect(d.scope, tr.on).not.toBe('lun-only');
+            expect(['esxi', 'storport', 'nvme'], tr.on).not.toContain(d.scope);
+          }
       }),
-      { numRuns: 60, seed: 20261201 },
+      { numRuns: 150, seed: 20261201 },
     );
   });
 

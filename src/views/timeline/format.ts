@@ -47,6 +47,12 @@ const STEP_LABELS: Record<StepKind, string> = {
   tur: 'TUR',
   offline: 'offline',
   strategy: 'strategy',
+  'cq-poll': 'CQ poll',
+  'controller-reset': 'controller reset',
+  reinit: 'controller reinit',
+  'link-reset': 'link reset',
+  'cool-down': 'cool-down',
+  'speed-down': 'speed down',
 };
 
 export const stepLabel = (step: StepKind): string => STEP_LABELS[step] ?? step;

@@ -1,0 +1,181 @@
+// Linux libata, as drivers/ata/libata-eh.c, libata-scsi.c and libata-sata.c (Debian
+// linux-source-6.12) do it. The tree maps onto ATA this way: the host is the controller
+// (AHCI), each target a port, which libata registers as a Scsi_Host of its own (its LUNs:
+// the devices on the port, behind a port multiplier if more than one). So a port's error
+// handling blocks that port alone: shown as its target blocked.
+// ata_scsi_timed_out() hands the command to EH; the port is frozen and ata_scsi_error(), the
+// port's eh_strategy_handler, runs: ata_eh_autopsy() records the error in the device's error
+// ring (ata_ering_record, ATA_ECAT_TOUT_HSM for a timeout) and ata_eh_speed_down() reads the
+// ring: more than 3 such errors in 10 minutes turns NCQ off first, and the next time speeds
+// the link down (sata_down_spd_limit: 6.0 -> 3.0 -> 1.5 Gbps), one action per error, the ring
+// cleared after each. ata_eh_recover() resets the link (ata_eh_reset: hardreset, COMRESET),
+// never sooner than ATA_EH_RESET_COOL_DOWN (5 s) after the port's last reset, up to
+// ata_eh_reset_timeouts' four tries, and revalidates the device (IDENTIFY); the timed-out
+// command is retried without using up a retry (ata_eh_qc_retry). A device that cannot be
+// reset or revalidated is disabled (ata_dev_disable).
+import type { Cmd, Dev, Tgt } from '../model';
+import type { Ladder, Sim } from '../sim';
+import { addCmd, blockLevel, endCmd, failCmd, type SystemPolicy } from './system';
+
+export const ATA_EH_RESET_COOL_DOWN = 5;
+/** ata_eh_reset_timeouts[]: how many hardreset tries */
+export const ATA_EH_RESET_TRIES = 4;
+/** ata_eh_speed_down_verdict(): "more than 3" TOUT_HSM errors within 10 minutes */
+export const ATA_SPDN_ERRORS = 3;
+export const ATA_SPDN_WINDOW = 600;
+export const SATA_SPEEDS = ['6.0 Gbps', '3.0 Gbps', '1.5 Gbps'];
+
+/** A device's error ring and what speed-down did to it. */
+export interface AtaDevState {
+  ering: number[];
+  ncqOff: boolean;
+  speed: number;
+}
+/** A port's last reset (for the cool-down). */
+const state = new WeakMap<
+  Sim,
+  { devs: Map<string, AtaDevState>; lastReset: Map<string, number> }
+>();
+
+export function ataState(sim: Sim): {
+  devs: Map<string, AtaDevState>;
+  lastReset: Map<string, number>;
+} {
+  let s = state.get(sim);
+  if (!s) state.set(sim, (s = { devs: new Map(), lastReset: new Map() }));
+  return s;
+}
+
+export const libataPolicy: SystemPolicy = {
+  name: 'libata',
+  title: 'Linux libata',
+  sources: ['drivers/ata/libata-eh.c', 'drivers/ata/libata-scsi.c', 'drivers/ata/libata-sata.c'],
+  timings: { cmdTimeout: 30 },
+
+  onTimeout(sim, cmd) {
+    const d = cmd.dev;
+    cmd.didTimeOut = true;
+    sim.cmdEvent(cmd, 'timeout', 'ata_scsi_timed_out', `timeout ${d.host.timings.cmdTimeout} s`);
+    if (d.tgt.rec) {
+      addCmd(sim, d.tgt.rec, cmd, 'ata_qc_schedule_eh', 'EH of this port is already scheduled');
+      return;
+    }
+    sim.spawn(ataEh(sim, d.tgt, cmd));
+  },
+};
+
+function* ataEh(sim: Sim, port: Tgt, cmd: Cmd): Ladder {
+  const rec = yield* blockLevel(
+    sim,
+    { kind: 'target', t: port },
+    "ata_port_freeze -> scsi_schedule_eh (the port's Scsi_Host in SHOST_RECOVERY)",
+    "this port's own Scsi_Host stops; every other port is another host and goes on",
+  );
+  addCmd(sim, rec, cmd, 'ata_qc_schedule_eh', 'ATA_QCFLAG_EH: the command goes to EH');
+  sim.op(
+    'wake-up',
+    'target',
+    port.id,
+    'scsi_eh_wakeup -> ata_scsi_error',
+    "the port's eh_strategy_handler",
+  );
+  const st = ataState(sim);
+  const d = cmd.dev;
+
+  // ata_eh_autopsy(): record the error; ata_eh_speed_down(): one action per error
+  let ds = st.devs.get(d.id);
+  if (!ds) st.devs.set(d.id, (ds = { ering: [], ncqOff: false, speed: 0 }));
+  ds.ering.push(sim.now);
+  const recent = ds.ering.filter((t) => sim.now - t <= ATA_SPDN_WINDOW).length;
+  if (recent > ATA_SPDN_ERRORS) {
+    const fn = 'ata_eh_autopsy -> ata_eh_speed_down';
+    const id = sim.stepStart('speed-down', 'target', d.id, fn, `${recent} timeouts in 10 min`);
+    let what: string;
+    if (!ds.ncqOff) {
+      ds.ncqOff = true;
+      what = 'NCQ disabled due to excessive errors';
+    } else if (ds.speed < SATA_SPEEDS.length - 1) {
+      ds.speed++;
+      what = `sata_down_spd_limit: link limited to ${SATA_SPEEDS[ds.speed]}`;
+    } else what = 'lowest link speed already: transfer mode lowered';
+    ds.ering = []; // ata_ering_clear()
+    sim.stepEnd(id, 'speed-down', 'target', d.id, fn, 'done', what);
+  }
+
+  // ata_eh_recover() -> ata_eh_reset(): hardreset, each try after the cool-down
+  let ok = false;
+  for (let attempt = 1; attempt <= ATA_EH_RESET_TRIES && !ok; attempt++) {
+    const last = st.lastReset.get(port.id);
+    if (last !== undefined && sim.now - last < ATA_EH_RESET_COOL_DOWN) {
+      const wait = last + ATA_EH_RESET_COOL_DOWN - sim.now;
+      const id = sim.stepStart(
+        'cool-down',
+        'target',
+        port.id,
+        'ata_eh_reset: ATA_EH_RESET_COOL_DOWN',
+        `${wait.toFixed(3)} s until 5 s after the last reset`,
+      );
+      yield wait;
+      sim.stepEnd(
+        id,
+        'cool-down',
+        'target',
+        port.id,
+        'ata_eh_reset: ATA_EH_RESET_COOL_DOWN',
+        'done',
+      );
+    }
+    st.lastReset.set(port.id, sim.now);
+    ok = yield* sim.tmf(
+      'link-reset',
+      'target',
+      port.id,
+      'ata_eh_reset -> sata_link_hardreset (COMRESET)',
+      () => !sim.fire(port.faults, 'target-reset-fails'),
+      `try ${attempt} of ${ATA_EH_RESET_TRIES}`,
+    );
+    // the last try is made at a lower link speed (sata_down_spd_limit before it)
+    if (!ok && attempt === ATA_EH_RESET_TRIES - 1 && ds.speed < SATA_SPEEDS.length - 1) ds.speed++;
+  }
+  let ready = false;
+  if (ok) {
+    sim.resetUA(port.devs);
+    ready = yield* sim.tur(
+      d,
+      'target',
+      'ata_eh_revalidate_and_attach -> ata_dev_revalidate (IDENTIFY)',
+    );
+  }
+  const cmds = [...rec.cmds];
+  for (const c of cmds) {
+    if (ready) {
+      // ata_eh_qc_retry(): a timeout does not use up a retry (scmd->allowed++)
+      c.retries -= 1;
+      endCmd(sim, rec, c, 'ata_eh_qc_retry', 'retried after the reset');
+    } else
+      failCmd(
+        sim,
+        rec,
+        c,
+        'target',
+        'ata_eh_handle_dev_fail -> ata_dev_disable',
+        'the device is disabled',
+      );
+  }
+  port.rec = null;
+  sim.op(
+    'unblock-io',
+    'target',
+    port.id,
+    'ata_scsi_error -> scsi_restart_operations',
+    'the port thaws (ata_eh_thaw_port)',
+  );
+  sim.refreshAll(port.devs);
+  for (const x of port.devs) sim.kick(x);
+  sim.poke();
+}
+
+/** What speed-down did to a device (for the tests and the page). */
+export function ataDevState(sim: Sim, d: Dev): AtaDevState | undefined {
+  return ataState(sim).devs.get(d.id);
+}

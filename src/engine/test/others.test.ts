@@ -1,0 +1,303 @@
+// The other systems' recoveries (issue 17): each one's ladder, and what it blocks at each step.
+import { describe, expect, it } from 'vitest';
+import { ataDevState } from '../policies/libata';
+import { others } from '../presets';
+import { offeredScopes } from '../scopes';
+import { validateScenario } from '../scenario';
+import type { FaultSpec, Scenario } from '../scenario';
+import { Sim, simulate } from '../sim';
+import type { BlockScope, Scope, StepTransition, Transition } from '../stream';
+
+type Step = Omit<StepTransition, 'result'> & { end: number; result: string };
+
+/** The steps of a run, start and end paired. */
+function steps(trs: Transition[]): Step[] {
+  const open = new Map<number, StepTransition>();
+  const out: Step[] = [];
+  for (const t of trs) {
+    if (t.type !== 'step') continue;
+    if (t.phase === 'start') open.set(t.id, t);
+    else {
+      const s = open.get(t.id)!;
+      out.push({ ...s, end: t.t, result: t.result ?? '' });
+    }
+  }
+  return out.sort((a, b) => a.t - b.t || a.id - b.id);
+}
+
+/** Who blocks which LUN at time t (the device transitions up to t). */
+function blockedAt(trs: Transition[], t: number): Map<string, BlockScope> {
+  const by = new Map<string, BlockScope>();
+  for (const tr of trs) {
+    if (tr.t > t) break;
+    if (tr.type !== 'device') continue;
+    if (tr.blockedBy) by.set(tr.on, tr.blockedBy);
+    else by.delete(tr.on);
+  }
+  return by;
+}
+
+/** During a step: a millisecond after it starts. */
+function during(trs: Transition[], s: Step): Map<string, BlockScope> {
+  return blockedAt(trs, s.t + 0.001);
+}
+
+const ladder = (ss: Step[]): string[] =>
+  ss.filter((s) => s.step !== 'tur').map((s) => `${s.step}:${s.result}`);
+
+function withFaults(scope: Scope, extra: FaultSpec[]): Scenario {
+  const sc = others(scope);
+  return { ...sc, duration: 60, faults: [...sc.faults, ...extra] };
+}
+const always = (kind: FaultSpec['kind'], lun = '0:0:0:0'): FaultSpec => ({
+  lun,
+  kind,
+  at: 0,
+  duration: 3600,
+});
+
+const target0 = ['0:0:0:0', '0:0:0:1', '0:0:0:2', '0:0:0:3'];
+
+describe('FreeBSD CAM', () => {
+  it('aborts with only the device queue frozen, then resets the LUN with the target busy', () => {
+    const r = simulate(others('cam'));
+    const ss = steps(r.transitions);
+    expect(ladder(ss)).toEqual(['abort:failed', 'lun-reset:success']);
+    const abort = during(r.transitions, ss[0]!);
+    expect([...abort]).toEqual([['0:0:0:0', 'lun']]);
+    // mprsas_prepare_for_tm: MPRSAS_TARGET_INRESET, every LUN of the target refused
+    const reset = during(r.transitions, ss[1]!);
+    expect([...reset.keys()].sort()).toEqual(target0);
+    expect(new Set(reset.values())).toEqual(new Set(['target']));
+    // and after it, nothing
+    expect(blockedAt(r.transitions, ss[1]!.end + 0.001).size).toBe(0);
+    expect(r.metrics.eio).toBe(0);
+    expect(r.metrics.recoveryTime).not.toBeNull();
+  });
+
+  it('goes on to the target reset, then reinits the controller, which blocks every device', () => {
+    const sc = withFaults('cam', [always('lun-reset-fails'), always('target-reset-fails')]);
+    const r = simulate(sc);
+    const ss = steps(r.transitions);
+    expect(ladder(ss)).toEqual([
+      'abort:failed',
+      'lun-reset:failed',
+      'target-reset:failed',
+      'reinit:success',
+    ]);
+    expect(new Set(during(r.transitions, ss[2]!).values())).toEqual(new Set(['target']));
+    const reinit = during(r.transitions, ss[3]!);
+    expect(reinit.size).toBe(16);
+    expect(new Set(reinit.values())).toEqual(new Set(['host']));
+    expect(r.metrics.eio).toBe(0);
+  });
+
+  it('a TM that does not answer within its timeout sends the controller to mpr_reinit', () => {
+    // TMFs of 6 s: past MPR_ABORT_TIMEOUT (5 s), mprsas_tm_timeout() fires first
+    const sc = others('cam');
+    const r = simulate({ ...sc, timings: { ...sc.timings, tmf: 6 } });
+    const ss = steps(r.transitions);
+    expect(ladder(ss)).toEqual(['abort:failed', 'reinit:success']);
+    expect(ss[0]!.end - ss[0]!.t).toBeCloseTo(5, 6);
+    expect(
+      r.transitions.some(
+        (t) => t.type === 'escalate' && t.fn === 'mprsas_tm_timeout -> mpr_reinit',
+      ),
+    ).toBe(true);
+  });
+
+  it('loses the device when the reinit fails', () => {
+    const sc = withFaults('cam', [
+      always('lun-reset-fails'),
+      always('target-reset-fails'),
+      always('host-reset-fails'),
+    ]);
+    const r = simulate(sc);
+    expect(r.metrics.offlined).toEqual(['0:0:0:0']);
+  });
+});
+
+describe('Windows Storport', () => {
+  it('sends no abort: a LU reset that blocks only that LU', () => {
+    const r = simulate(others('storport'));
+    const ss = steps(r.transitions);
+    expect(ladder(ss)).toEqual(['lun-reset:success']);
+    expect([...during(r.transitions, ss[0]!)]).toEqual([['0:0:0:0', 'lun']]);
+  });
+
+  it('LU reset, target reset, then a bus reset that pauses every LU of the adapter', () => {
+    const sc = withFaults('storport', [always('lun-reset-fails'), always('target-reset-fails')]);
+    const r = simulate(sc);
+    const ss = steps(r.transitions);
+    expect(ladder(ss)).toEqual([
+      'lun-reset:failed',
+      'target-reset:failed',
+      'bus-reset:success',
+      'settle:done',
+    ]);
+    // the target reset still pauses only the LU
+    expect([...during(r.transitions, ss[1]!)]).toEqual([['0:0:0:0', 'lun']]);
+    const bus = during(r.transitions, ss[2]!);
+    expect(bus.size).toBe(16);
+    expect(new Set(bus.values())).toEqual(new Set(['host']));
+    expect(blockedAt(r.transitions, ss[3]!.end + 0.001).size).toBe(0);
+  });
+});
+
+describe('VMware ESXi', () => {
+  const two = (tmf: number): Scenario => {
+    const sc = withFaults('esxi', [
+      { lun: '0:0:2:1', kind: 'timeout', at: 5 },
+      always('abort-fails', '0:0:2:1'),
+    ]);
+    return { ...sc, timings: { ...sc.timings, tmf } };
+  };
+
+  it('resets only the LUN after the abort; an overdue reset lets the next run in parallel', () => {
+    // resets of 5 s: past Disk.MaxResetLatency (2 s) the first is overdue, a second world starts
+    const r = simulate(two(5));
+    const resets = steps(r.transitions).filter((s) => s.step === 'lun-reset');
+    expect(resets.map((s) => s.on).sort()).toEqual(['0:0:0:0', '0:0:2:1']);
+    const [a, b] = resets as [Step, Step];
+    expect(b.t - a.t).toBeCloseTo(2, 6);
+    expect(b.t < a.end).toBe(true);
+    const by = during(r.transitions, b);
+    expect([...by.keys()].sort()).toEqual(['0:0:0:0', '0:0:2:1']);
+    expect(new Set(by.values())).toEqual(new Set(['lun']));
+    // no target or bus reset, ever (Disk.UseLunReset)
+    const kinds = new Set(steps(r.transitions).map((s) => s.step));
+    expect([...kinds].sort()).toEqual(['abort', 'lun-reset', 'tmf-slot']);
+  });
+
+  it('resets within the latency limit run one after the other on the one world', () => {
+    const r = simulate(two(1));
+    const [a, b] = steps(r.transitions).filter((s) => s.step === 'lun-reset') as [Step, Step];
+    expect(b.t).toBeGreaterThanOrEqual(a.end);
+    expect(b.t - a.end).toBeLessThan(1e-6 + 1);
+  });
+
+  it('nothing is blocked during the abort', () => {
+    const r = simulate(others('esxi'));
+    const abort = steps(r.transitions).find((s) => s.step === 'abort')!;
+    expect(during(r.transitions, abort).size).toBe(0);
+  });
+});
+
+describe('Linux NVMe', () => {
+  it('polls the CQ, aborts without blocking, then a controller reset quiesces every namespace', () => {
+    const r = simulate(others('nvme'));
+    const ss = steps(r.transitions);
+    expect(ladder(ss)).toEqual(['cq-poll:skipped', 'abort:failed', 'controller-reset:success']);
+    expect(during(r.transitions, ss[1]!).size).toBe(0);
+    const reset = during(r.transitions, ss[2]!);
+    expect(reset.size).toBe(16);
+    expect(new Set(reset.values())).toEqual(new Set(['host']));
+    // the second timeout comes io_timeout after the first, not after the abort
+    const timeouts = r.transitions.filter((t) => t.type === 'cmd' && t.event === 'timeout');
+    expect(timeouts).toHaveLength(2);
+    expect(timeouts[1]!.t - timeouts[0]!.t).toBeCloseTo(2.5, 6);
+    expect(r.metrics.eio).toBe(0);
+  });
+
+  it('a controller that does not come back takes every namespace with it', () => {
+    const r = simulate(withFaults('nvme', [always('host-reset-fails')]));
+    expect(r.metrics.offlined).toHaveLength(16);
+  });
+});
+
+describe('Linux libata', () => {
+  it('resets the link of one port: that port stops, the others go on', () => {
+    const r = simulate(others('libata'));
+    const ss = steps(r.transitions);
+    expect(ladder(ss)).toEqual(['link-reset:success']);
+    const by = during(r.transitions, ss[0]!);
+    expect([...by.keys()].sort()).toEqual(target0);
+    expect(new Set(by.values())).toEqual(new Set(['target']));
+  });
+
+  it('cools down between resets, turns NCQ off and then speeds the link down', () => {
+    const sc: Scenario = {
+      ...others('libata'),
+      duration: 120,
+      faults: [{ lun: '0:0:0:0', kind: 'timeout', at: 5, count: 8 }],
+    };
+    const sim = new Sim(sc);
+    const r = sim.run();
+    const ss = steps(r.transitions);
+    expect(ss.filter((s) => s.step === 'link-reset')).toHaveLength(8);
+    // resets 2 s + timeout 2.5 s apart: each after the first waits for the 5 s cool-down
+    const cool = ss.filter((s) => s.step === 'cool-down');
+    expect(cool.length).toBeGreaterThan(0);
+    const resets = ss.filter((s) => s.step === 'link-reset');
+    for (let i = 1; i < resets.length; i++)
+      expect(resets[i]!.t - resets[i - 1]!.t).toBeGreaterThanOrEqual(5 - 1e-6);
+    // the 4th error within 10 minutes: NCQ off; the 8th: the link to 3.0 Gbps
+    const spdn = r.transitions.filter(
+      (t): t is StepTransition => t.type === 'step' && t.step === 'speed-down' && t.phase === 'end',
+    );
+    expect(spdn.map((t) => t.detail)).toEqual([
+      'NCQ disabled due to excessive errors',
+      'sata_down_spd_limit: link limited to 3.0 Gbps',
+    ]);
+    expect(ataDevState(sim, sim.devById.get('0:0:0:0')!)).toMatchObject({
+      ncqOff: true,
+      speed: 1,
+    });
+  });
+});
+
+describe('the later LUN-only series', () => {
+  it('goes from the LUN straight to the host, where lun+target tries the target', () => {
+    const sc = withFaults('lun-only', [always('lun-reset-fails')]);
+    const only = simulate(sc);
+    const esc = only.transitions.filter((t) => t.type === 'escalate');
+    expect(esc.map((t) => (t.type === 'escalate' ? `${t.from}>${t.to}` : ''))).toEqual([
+      'lun>host',
+    ]);
+    expect(steps(only.transitions).some((s) => s.scope === 'target')).toBe(false);
+    const both = simulate({ ...sc, hosts: [{ ...sc.hosts[0]!, scope: 'lun+target' }] });
+    expect(
+      both.transitions.some((t) => t.type === 'escalate' && t.from === 'lun' && t.to === 'target'),
+    ).toBe(true);
+  });
+});
+
+describe('choosing a policy', () => {
+  it('offers the other systems with every driver, lun-only where the driver offers lun', () => {
+    const sc = others('cam');
+    expect(offeredScopes(sc)).toEqual([
+      'host',
+      'lun',
+      'target',
+      'lun+target',
+      'lun-only',
+      'cam',
+      'storport',
+      'esxi',
+      'nvme',
+      'libata',
+    ]);
+    const hisi: Scenario = {
+      ...sc,
+      hosts: [{ ...sc.hosts[0]!, driver: 'hisi_sas', scope: 'host' }],
+    };
+    expect(offeredScopes(hisi)).toEqual(['host', 'cam', 'storport', 'esxi', 'nvme', 'libata']);
+    expect(() =>
+      validateScenario({ ...hisi, hosts: [{ ...hisi.hosts[0]!, scope: 'lun-only' }] }),
+    ).toThrow(/hisi_sas offers host; not lun-only/);
+  });
+
+  it('refuses a device that mixes another system with the host it is on', () => {
+    const sc = others('storport');
+    const mixed = (scope: Scope, lunScope: Scope): Scenario => ({
+      ...sc,
+      hosts: [{ ...sc.hosts[0]!, scope, overrides: [{ lun: '0:0:1', scope: lunScope }] }],
+    });
+    expect(() => validateScenario(mixed('storport', 'lun'))).toThrow(
+      /overrides\[0\]\.scope.*recovered by storport/,
+    );
+    expect(() => validateScenario(mixed('lun', 'nvme'))).toThrow(/recovered by lun/);
+    expect(() => validateScenario(mixed('lun', 'target'))).not.toThrow();
+    expect(() => validateScenario(mixed('nvme', 'nvme'))).not.toThrow();
+  });
+});
