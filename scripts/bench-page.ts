@@ -26,7 +26,8 @@ const runs = (part: string): boolean => ONLY === null || ONLY.includes(part);
 
 const CHROMIUM = '/usr/bin/chromium';
 const VIEWPORT = { width: 1440, height: 1000 };
-const PORT = 4190;
+/** --port=N: the preview server's port */
+const PORT = Number(ARGS.find((a) => a.startsWith('--port='))?.slice('--port='.length) ?? 4190);
 /** the frame budgets of the goals: 60 and 30 frames per second */
 const BUDGET_60 = 16.7;
 const BUDGET_30 = 33.3;
