@@ -673,7 +673,7 @@ the hour; that is why the page refuses more than 500 000 LUN-seconds (src/store/
     lineChart(
       `Heap used, ${HOUR.targets * HOUR.lunsPerTarget} LUNs x ${HOUR.duration} s under the storm`,
       'virtual seconds',
-      'MB',
+      'heap MB, or wall s',
       [
         {
           name: 'heap used (garbage included)',
