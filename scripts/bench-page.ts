@@ -1,4 +1,4 @@
-// `npm run bench:page` (and the second half of `npm run bench`): the page in Chromium.
+// `npm run bench:page` (and the second part of `npm run bench`): the page in Chromium.
 //   a. frame time (requestAnimationFrame deltas) while N LUNs play through a host recovery at
 //      1x, for 16, 64, 256 and 1024 LUNs, and 1024 LUNs paused as a baseline;
 //   b. the delay from the inject click to the host's blocked overlay, painted, at 1000x;
