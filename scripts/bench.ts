@@ -601,7 +601,7 @@ every batch of 64 transitions, garbage included (the peak), and each time the st
 another ${HOUR_SAMPLE} virtual s (the series, in [hour.csv](hour.csv)). The engine's heap stays flat over
 the hour. The stream is what would grow: with its per-LUN I/O entries
 (${fmtM(hour.ioEntries)} here), kept whole it takes about 650 KB per virtual second for
-1024 LUNs (233 MB for 360 s, measured with \`--quick\` on the retained stream), some 2.3 GB for
+1024 LUNs (233 MB for 360 s, measured once with \`--quick\` by a version of this section that kept the stream), some 2.3 GB for
 the hour; that is why the page refuses more than 500 000 LUN-seconds (src/store/limits.ts).
 `;
 
