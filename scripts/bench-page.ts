@@ -1,4 +1,4 @@
-// `npm run bench:page` (and the second half of `npm run bench`): the page in Chromium.
+// `npm run bench:page` (and the second part of `npm run bench`): the page in Chromium.
 //   a. frame time (requestAnimationFrame deltas) while N LUNs play through a host recovery at
 //      1x, for 16, 64, 256 and 1024 LUNs, and 1024 LUNs paused as a baseline;
 //   b. the delay from the inject click to the host's blocked overlay, painted, at 1000x;
@@ -26,7 +26,8 @@ const runs = (part: string): boolean => ONLY === null || ONLY.includes(part);
 
 const CHROMIUM = '/usr/bin/chromium';
 const VIEWPORT = { width: 1440, height: 1000 };
-const PORT = 4190;
+/** --port=N: the preview server's port */
+const PORT = Number(ARGS.find((a) => a.startsWith('--port='))?.slice('--port='.length) ?? 4190);
 /** the frame budgets of the goals: 60 and 30 frames per second */
 const BUDGET_60 = 16.7;
 const BUDGET_30 = 33.3;

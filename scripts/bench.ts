@@ -2,8 +2,13 @@
 //   a. events/s of the engine under a fault storm against a bare binary-heap event loop of
 //      the same size, three times interleaved (median and spread);
 //   b. wall time, transitions and heap of 1024 LUNs x 60 s virtual under that storm;
-//   c. scaling from 16 to 4096 LUNs, 10 s virtual each.
-// Prints a summary and writes docs/bench/bench.md and docs/bench/engine.csv.
+//   c. scaling from 16 to 4096 LUNs, 10 s virtual each (time and heap per virtual second);
+//   d. the engine's event queue against two from npm;
+//   e. one virtual hour of 1024 LUNs under the storm: time, events, transitions, the heap
+//      over virtual time.
+// Prints a summary and writes docs/bench/bench.md, engine.csv, hour.csv, hour-heap.svg and
+// scaling.svg; then runs the page's parts in Chromium (scripts/bench-page.ts, then
+// scripts/bench-stream.ts; not with --engine-only). --quick: one run of each, shorter runs.
 // `npm run bench` starts node with --expose-gc so heap figures are taken after a collection.
 import { execFileSync } from 'node:child_process';
 import TinyQueue from 'tinyqueue';
@@ -13,25 +18,32 @@ import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import { Sim, simulate, type Scenario, type SimOptions } from '../src/engine';
 import {
-  Sim,
-  simulate,
-  type FaultSpec,
-  type Scenario,
-  type Scope,
-  type SimOptions,
-} from '../src/engine';
+  mulberry32,
+  QUEUE_DEPTH,
+  RATE,
+  STORM_SCOPE,
+  STORM_SEED,
+  stormScenario,
+} from './bench-storm';
+import { lineChart } from './bench-svg';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const OUT_DIR = path.join(ROOT, 'docs/bench');
 
-const REPEATS = 3;
-const STORM_SEED = 2026;
+const ARGS = process.argv.slice(2);
+/** --quick: one run of each, shorter runs (a try-out; the figures are noisier) */
+const QUICK = ARGS.includes('--quick');
+/** --engine-only: not the page's parts (scripts/bench-page.ts, scripts/bench-stream.ts) */
+const ENGINE_ONLY = ARGS.includes('--engine-only');
+const REPEATS = QUICK ? 1 : 3;
 const ENGINE_SEED = 1;
-const RATE = 100;
-const QUEUE_DEPTH = 4;
-const STORM_SCOPE: Scope = 'lun+target';
-const MAIN = { targets: 32, lunsPerTarget: 32, duration: 60 };
+const MAIN = { targets: 32, lunsPerTarget: 32, duration: QUICK ? 20 : 60 };
+/** e. one virtual hour of 1024 LUNs (six minutes with --quick) */
+const HOUR = { targets: 32, lunsPerTarget: 32, duration: QUICK ? 360 : 3600 };
+/** e. the heap is sampled every this many virtual seconds */
+const HOUR_SAMPLE = QUICK ? 5 : 30;
 const SCALING = [
   { targets: 4, lunsPerTarget: 4 },
   { targets: 8, lunsPerTarget: 8 },
@@ -42,18 +54,6 @@ const SCALING = [
 const SCALING_DURATION = 10;
 
 // ---- helpers -------------------------------------------------------------------------------
-
-/** mulberry32: a tiny seeded PRNG for the storm and the bare loop (not the engine's). */
-function mulberry32(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const gc = (globalThis as { gc?: () => void }).gc;
 /**
@@ -97,46 +97,6 @@ function textTable(head: string[], rows: string[][]): string {
   const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (r: string[]): string => r.map((c, i) => c.padStart(w[i]!)).join('  ');
   return [line(head), ...rows.map(line)].join('\n');
-}
-
-// ---- the scenario --------------------------------------------------------------------------
-
-/**
- * scsi_debug, targets x lunsPerTarget LUNs at RATE I/O per second each (queue depth 4), with
- * a fault storm: one lost command per 8 LUNs at random times over the run on random LUNs,
- * half of them with a failing abort and a quarter with a failing LUN reset on that LUN.
- */
-function stormScenario(
-  shape: { targets: number; lunsPerTarget: number },
-  duration: number,
-): Scenario {
-  const rnd = mulberry32(STORM_SEED);
-  const luns = shape.targets * shape.lunsPerTarget;
-  const faults: FaultSpec[] = [];
-  for (let i = 0; i < luns / 8; i++) {
-    const lun = `0:0:${Math.floor(rnd() * shape.targets)}:${Math.floor(rnd() * shape.lunsPerTarget)}`;
-    const at = Math.round((1 + rnd() * (duration - 2)) * 1000) / 1000;
-    faults.push({ lun, kind: 'timeout', at });
-    if (rnd() < 0.5) faults.push({ lun, kind: 'abort-fails', at });
-    if (rnd() < 0.25) faults.push({ lun, kind: 'lun-reset-fails', at });
-  }
-  return {
-    version: 1,
-    name: `bench storm, ${luns} LUNs, ${duration} s`,
-    description: `${faults.length} faults on ${luns} scsi_debug LUNs`,
-    duration,
-    timings: { cmdTimeout: 5, tmf: 0.5 },
-    hosts: [
-      {
-        driver: 'scsi_debug',
-        scope: STORM_SCOPE,
-        targets: shape.targets,
-        lunsPerTarget: shape.lunsPerTarget,
-        workload: { rate: RATE, queueDepth: QUEUE_DEPTH, readFraction: 1 },
-      },
-    ],
-    faults,
-  };
 }
 
 // ---- the bare event loop -------------------------------------------------------------------
@@ -302,6 +262,67 @@ async function scaleRun(shape: { targets: number; lunsPerTarget: number }): Prom
   };
 }
 
+interface HourRun {
+  ms: number;
+  events: number;
+  transitions: number;
+  /** the per-LUN entries of the io transitions */
+  ioEntries: number;
+  faults: number;
+  heapBefore: number;
+  heapPeak: number;
+  heapRetained: number;
+  /** virtual s, wall s, heap used (garbage included) */
+  series: { t: number; wall: number; heap: number }[];
+}
+
+/**
+ * One long run, its stream counted as it goes but not kept (kept, an hour of 1024 LUNs would
+ * be about 2.3 GB: the stream's per-LUN I/O entries, see the text of e); the heap is sampled
+ * (without a collection, garbage included) each time the stream passes another HOUR_SAMPLE
+ * virtual s.
+ */
+async function hourRun(): Promise<HourRun> {
+  const sc = stormScenario(HOUR, HOUR.duration);
+  await collect();
+  const heapBefore = heapUsed();
+  const series: HourRun['series'] = [{ t: 0, wall: 0, heap: heapBefore }];
+  let next = HOUR_SAMPLE;
+  let heapPeak = heapBefore;
+  const t0 = performance.now();
+  let transitions = 0;
+  let ioEntries = 0;
+  const result = simulate(sc, {
+    seed: ENGINE_SEED,
+    batchSize: 64,
+    retain: false,
+    onBatch: (batch) => {
+      transitions += batch.length;
+      for (const tr of batch) if (tr.type === 'io') ioEntries += tr.luns.length;
+      const h = heapUsed();
+      if (h > heapPeak) heapPeak = h;
+      const t = batch[batch.length - 1]!.t;
+      if (t >= next) {
+        series.push({ t, wall: (performance.now() - t0) / 1000, heap: h });
+        while (next <= t) next += HOUR_SAMPLE;
+      }
+    },
+  });
+  const ms = performance.now() - t0;
+  await collect();
+  return {
+    ms,
+    events: result.events,
+    transitions,
+    ioEntries,
+    faults: sc.faults.length,
+    heapBefore,
+    heapPeak,
+    heapRetained: heapUsed() - heapBefore,
+    series,
+  };
+}
+
 function gitState(): string {
   try {
     const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT })
@@ -400,6 +421,13 @@ async function main(): Promise<void> {
     scaling.push({ runs, med });
     console.log(`  ${med.luns} LUNs: ${fmtInt(med.ms)} ms`);
   }
+  console.log(
+    `e. ${HOUR.targets * HOUR.lunsPerTarget} LUNs x ${HOUR.duration} s virtual under the storm, once`,
+  );
+  const hour = await hourRun();
+  console.log(
+    `  ${fmtInt(hour.ms)} ms, ${fmtInt(hour.events)} events, ${fmtInt(hour.transitions)} transitions, peak heap ${fmtMB(hour.heapPeak)}`,
+  );
   const totalS = (performance.now() - started) / 1000;
 
   // ---- report ------------------------------------------------------------------------------
@@ -425,6 +453,10 @@ async function main(): Promise<void> {
     ],
     ['events', fmtInt(first.events)],
     ['transitions', fmtInt(first.transitions)],
+    [
+      'transitions/s (wall), median',
+      `${fmtInt(median(engine.map((e) => (e.transitions / e.ms) * 1000)))} (the engine pops ${fmtInt(first.events / Math.max(1, first.transitions))} events per transition)`,
+    ],
     ['heap used before (after gc)', fmtMB(first.heapBefore)],
     ['heap used, peak sampled during the run', fmtMB(Math.max(...engine.map((e) => e.heapPeak)))],
     ['heap used right after the run', fmtMB(first.heapAfter)],
@@ -440,6 +472,7 @@ async function main(): Promise<void> {
     'events/s',
     'model heap per LUN',
     'heap per LUN with result',
+    'heap per virtual s',
   ];
   const cRows = scaling.map(({ med: s }) => [
     String(s.luns),
@@ -450,7 +483,25 @@ async function main(): Promise<void> {
     fmtM((s.events / s.ms) * 1000),
     fmtKB(s.modelPerLun),
     fmtKB(s.retainedPerLun),
+    fmtKB((s.retainedPerLun * s.luns) / SCALING_DURATION),
   ]);
+
+  const eHead = ['figure', 'value'];
+  const eRows = [
+    ['virtual time', `${HOUR.duration} s (${hour.faults} faults)`],
+    [
+      'wall time',
+      `${(hour.ms / 1000).toFixed(1)} s (${fmtInt(hour.ms / HOUR.duration)} ms per virtual s)`,
+    ],
+    ['events', `${fmtInt(hour.events)} (${fmtM((hour.events / hour.ms) * 1000)} events/s)`],
+    [
+      'transitions',
+      `${fmtInt(hour.transitions)} (their io ticks carry ${fmtM(hour.ioEntries)} per-LUN entries)`,
+    ],
+    ['heap used before (after gc)', fmtMB(hour.heapBefore)],
+    ['heap used, peak sampled during the run', fmtMB(hour.heapPeak)],
+    ['heap retained after the run (after gc)', fmtMB(hour.heapRetained)],
+  ];
 
   console.log('\nsummary');
   console.log(textTable(rateHead, rateRows));
@@ -460,6 +511,7 @@ async function main(): Promise<void> {
   console.log(textTable(bHead, bRows));
   console.log(textTable(cHead, cRows));
   console.log(textTable(dHead, dRows));
+  console.log(textTable(eHead, eRows));
   console.log(`bench took ${totalS.toFixed(0)} s (checksum ${check.toFixed(0)})`);
 
   const md = `# Engine benchmark
@@ -522,7 +574,10 @@ is mostly fixed costs and noise). *Model heap per LUN* is the heap a constructed
 takes before it runs (hosts, targets, devices, the queued faults) per LUN, fixed costs
 included (a small topology is built 4096/LUNs times over and the figure averaged, to rise
 above the collector's noise); *heap per LUN with result* is what stays after the run while
-the Sim and its stream are referenced, mostly the stream's per-tick I/O counts.
+the Sim and its stream are referenced, mostly the stream's per-tick I/O counts; *heap per
+virtual s* is that heap for all the LUNs divided by the ${SCALING_DURATION} s simulated.
+
+![scaling](scaling.svg)
 
 ## d. The engine's event queue
 
@@ -532,6 +587,22 @@ The storm of a and b, run ${REPEATS} times with each queue, interleaved, without
 stream (\`retain: false\`): the engine's own 4-ary heap, and two well-kept binary heaps from
 npm given the same (time, sequence) order. The engine keeps its own queue while it is at
 least as fast; a queue from npm would replace it otherwise.
+
+## e. ${HOUR.targets * HOUR.lunsPerTarget} LUNs for ${HOUR.duration / 60} virtual minutes under the storm
+
+${table(eHead, eRows)}
+
+![heap over virtual time](hour-heap.svg)
+
+The storm of a, spread over ${HOUR.duration} s (one lost command per 8 LUNs, so ${hour.faults} faults
+for ${HOUR.targets * HOUR.lunsPerTarget} LUNs), run once. The stream is counted as it comes, batch by batch, and
+not kept (\`retain: false\`, as in the page's worker): the heap is the engine's own, sampled at
+every batch of 64 transitions, garbage included (the peak), and each time the stream passes
+another ${HOUR_SAMPLE} virtual s (the series, in [hour.csv](hour.csv)). The engine's heap stays flat over
+the hour. The stream is what would grow: with its per-LUN I/O entries
+(${fmtM(hour.ioEntries)} here), kept whole it takes about 650 KB per virtual second for
+1024 LUNs (233 MB for 360 s, measured once with \`--quick\` by a version of this section that kept the stream), some 2.3 GB for
+the hour; that is why the page refuses more than 500 000 LUN-seconds (src/store/limits.ts).
 `;
 
   const csvHead =
@@ -593,7 +664,61 @@ least as fast; a queue from npm would replace it otherwise.
   const options = (await prettier.resolveConfig(mdFile)) ?? {};
   writeFileSync(mdFile, await prettier.format(md, { ...options, filepath: mdFile }));
   writeFileSync(path.join(OUT_DIR, 'engine.csv'), `${csv.join('\n')}\n`);
-  console.log(`wrote ${path.relative(process.cwd(), OUT_DIR)}/bench.md and engine.csv`);
+  writeFileSync(
+    path.join(OUT_DIR, 'hour.csv'),
+    `virtual_s,wall_s,heap_used_bytes\n${hour.series.map((x) => `${x.t.toFixed(3)},${x.wall.toFixed(2)},${x.heap}`).join('\n')}\n`,
+  );
+  writeFileSync(
+    path.join(OUT_DIR, 'hour-heap.svg'),
+    lineChart(
+      `Heap used, ${HOUR.targets * HOUR.lunsPerTarget} LUNs x ${HOUR.duration} s under the storm`,
+      'virtual seconds',
+      'heap MB, or wall s',
+      [
+        {
+          name: 'heap used (garbage included)',
+          points: hour.series.map((x) => [x.t, x.heap / MB]),
+        },
+        { name: 'wall seconds so far', points: hour.series.map((x) => [x.t, x.wall]) },
+      ],
+    ),
+  );
+  writeFileSync(
+    path.join(OUT_DIR, 'scaling.svg'),
+    lineChart(
+      `Scaling, ${SCALING_DURATION} s virtual (median of ${REPEATS})`,
+      'LUNs',
+      'ms or KB per virtual second',
+      [
+        {
+          name: 'wall ms per virtual s',
+          points: scaling.map(({ med: x }) => [x.luns, x.ms / SCALING_DURATION]),
+        },
+        {
+          name: 'heap KB per virtual s (with the result)',
+          points: scaling.map(({ med: x }) => [
+            x.luns,
+            (x.retainedPerLun * x.luns) / SCALING_DURATION / 1024,
+          ]),
+        },
+      ],
+    ),
+  );
+  console.log(
+    `wrote ${path.relative(process.cwd(), OUT_DIR)}/bench.md, engine.csv, hour.csv, hour-heap.svg, scaling.svg`,
+  );
 }
 
 await main();
+
+// the page's parts, in Chromium: each builds nothing twice and serves dist/ on its own port
+if (!ENGINE_ONLY) {
+  const tsx = ['--import', 'tsx'];
+  const quick = QUICK ? ['--quick'] : [];
+  execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+  for (const script of ['scripts/bench-page.ts', 'scripts/bench-stream.ts'])
+    execFileSync(process.execPath, [...tsx, script, '--no-build', ...quick], {
+      cwd: ROOT,
+      stdio: 'inherit',
+    });
+}

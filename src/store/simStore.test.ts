@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { presets, type Metrics, type Scenario, type Transition } from '../engine';
+import { presets, simulate, type Metrics, type Scenario, type Transition } from '../engine';
 import type { RunHandle } from '../worker/client';
 import { CancelledError } from '../worker/client';
 import { startRun } from './index';
@@ -32,6 +32,25 @@ describe('sim store', () => {
         .all()
         .map((x) => x.t),
     ).toEqual([0, 1, 2]);
+  });
+
+  it('takes a recorded trace in batch by batch and shows it whole at finish', () => {
+    const whole = simulate(scenario, { seed: 1 }).transitions;
+    const store = createSimStore(scenario);
+    const info = { name: 'rec', header: {}, lines: 10, unknown: 0 };
+    const id = store.getState().beginTrace(info, scenario);
+    expect(store.getState()).toMatchObject({ source: 'trace', trace: info, status: 'running' });
+    for (let i = 0; i < whole.length; i += 100)
+      store.getState().append(id, whole.slice(i, i + 100));
+    // nothing drawn while it streams in: the timeline comes whole at finish
+    expect(store.getState().timeline).toBeNull();
+    store.getState().finish(id);
+    const s = store.getState();
+    expect(s).toMatchObject({ source: 'trace', status: 'done', received: whole.length });
+    const once = createSimStore(scenario);
+    once.getState().loadTrace(info, whole, scenario);
+    expect(s.timeline?.steps.length).toBe(once.getState().timeline?.steps.length);
+    expect(s.topology).toEqual(once.getState().topology);
   });
 
   it('drops batches and endings of an abandoned run', () => {

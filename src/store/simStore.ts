@@ -100,7 +100,12 @@ export interface SimState {
   setTimelineView(
     update: (v: readonly [number, number] | null) => readonly [number, number] | null,
   ): void;
-  /** Shows a recorded trace as the run (topology from the trace; no injection). */
+  /**
+   * Starts showing a recorded trace as the run (topology from the trace; no injection): its
+   * stream then comes through append and finish with the id returned, batch by batch.
+   */
+  beginTrace(info: TraceInfo, scenario: Scenario): number;
+  /** Shows a recorded trace as the run, the whole stream at once (beginTrace, append, finish). */
   loadTrace(info: TraceInfo, transitions: readonly Transition[], scenario: Scenario): void;
   /** Sets (or clears) the model's run beside the trace. */
   setCompare(label: string | null, transitions?: readonly Transition[]): void;
@@ -217,9 +222,19 @@ export function createSimStore(scenario: Scenario, seed = 1, presetName = '') {
             undefined,
             offeredRates(state.scenario),
           );
+        const now = performance.now();
+        if (state.source === 'trace') {
+          // a recording's stream is whole before it comes: take it in quietly (each redraw
+          // of a long recording's timeline costs as much as the whole handover) and show
+          // it at finish; only the count moves, at most every 200 ms
+          if (now - published >= PUBLISH_EVERY_MS) {
+            published = now;
+            set({ received: buffer.length });
+          }
+          return;
+        }
         // the timeline redraws whole with each new model: while the run streams in, hand
         // it over when the stream first reaches the cursor and then at most every 200 ms
-        const now = performance.now();
         const first = state.timeline === null || state.timeline.topology !== timeline.topology;
         const ready =
           (buffer.lastTime >= state.cursor || state.timeline === null) &&
@@ -237,7 +252,14 @@ export function createSimStore(scenario: Scenario, seed = 1, presetName = '') {
         const state = get();
         if (runId !== state.runId || state.status !== 'running') return;
         const end = Math.max(buffer.lastTime, state.scenario.duration);
-        set({ status: 'done', available: end, timeline: builder.model() });
+        const timeline = builder.model();
+        set({
+          status: 'done',
+          received: buffer.length,
+          available: end,
+          timeline,
+          ...(timeline.topology ? { topology: timeline.topology } : {}),
+        });
         if (state.cursor > end) set({ cursor: end });
         set(project(get().cursor));
       },
@@ -354,12 +376,16 @@ export function createSimStore(scenario: Scenario, seed = 1, presetName = '') {
       setTimelineView(update) {
         set({ timelineView: update(get().timelineView) });
       },
-      loadTrace(info, transitions, sc) {
+      beginTrace(info, sc) {
         get().setScenario(sc, `trace:${info.name}`);
         const runId = get().begin();
+        set({ source: 'trace', trace: info, playing: false });
+        return runId;
+      },
+      loadTrace(info, transitions, sc) {
+        const runId = get().beginTrace(info, sc);
         get().append(runId, transitions);
         get().finish(runId);
-        set({ source: 'trace', trace: info, playing: false });
       },
       setCompare(label, transitions) {
         if (label === null || !transitions) {

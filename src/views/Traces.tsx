@@ -34,14 +34,14 @@ function headerScenario(header: Record<string, string>): Scenario | null {
 function scenarioForTrace(
   name: string,
   header: Record<string, string>,
-  ts: Transition[],
+  first: Transition | null,
+  last: number,
 ): Scenario {
   const own = headerScenario(header);
-  const end = ts.length ? ts[ts.length - 1]!.t : 1;
+  const end = first ? last : 1;
   if (own)
     return { ...own, name: `Recorded: ${name} (${own.name})`, duration: Math.max(end, 1e-3) };
-  const start = ts[0];
-  const luns = start && start.type === 'run-start' ? start.luns : [];
+  const luns = first && first.type === 'run-start' ? first.luns : [];
   const targets = new Set(luns.map((l) => l.split(':').slice(0, 3).join(':')));
   return {
     version: 1,
@@ -73,26 +73,33 @@ function setStatus(s: Status): void {
 /** Reads a trace file (from the disk or the bundled recordings) into the store. */
 export async function openTrace(file: Blob, name: string): Promise<void> {
   setStatus({ kind: 'reading', name, progress: null });
+  const store = simStore.getState();
+  let runId: number | null = null;
   try {
-    const r = await parseTraceInWorker(file, (progress) =>
-      setStatus({ kind: 'reading', name, progress }),
+    await parseTraceInWorker(
+      file,
+      (progress) => setStatus({ kind: 'reading', name, progress }),
+      (r) => {
+        // for scripts/bench-trace.ts: the worker's answer in hand, then in the store
+        performance.mark('trace-answer');
+        if (!r.first || r.first.type !== 'run-start')
+          throw new Error(
+            'no SCSI device found in it (no scsi_* events, kernel log lines or fio logs)',
+          );
+        const id = store.beginTrace(
+          { name, header: r.header, lines: r.lines, unknown: r.unknown },
+          scenarioForTrace(name, r.header, r.first, r.end),
+        );
+        runId = id;
+        // the stream comes in batches, each taken in its own task, so the page stays fluid
+        return (batch) => store.append(id, batch);
+      },
     );
-    // for scripts/bench-trace.ts: the worker's answer in hand, then in the store
-    performance.mark('trace-answer');
-    if (!r.transitions.length || r.transitions[0]!.type !== 'run-start')
-      throw new Error(
-        'no SCSI device found in it (no scsi_* events, kernel log lines or fio logs)',
-      );
-    simStore
-      .getState()
-      .loadTrace(
-        { name, header: r.header, lines: r.lines, unknown: r.unknown },
-        r.transitions,
-        scenarioForTrace(name, r.header, r.transitions),
-      );
+    if (runId !== null) store.finish(runId);
     performance.mark('trace-loaded');
     setStatus({ kind: 'idle' });
   } catch (err) {
+    if (runId !== null) store.fail(runId, errorMessage(err));
     setStatus({ kind: 'error', name, message: errorMessage(err) });
   }
 }

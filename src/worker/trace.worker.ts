@@ -3,7 +3,8 @@
 // when it is gzip), fed to the parser chunk by chunk, with progress reported as it goes.
 import * as Comlink from 'comlink';
 import { convert, TraceParseError, TraceReader } from '../trace';
-import type { TraceParseResult, TraceWorkerApi } from './traceProtocol';
+import type { Transition } from '../engine';
+import { TRACE_BATCH_SIZE, type TraceWorkerApi } from './traceProtocol';
 
 const GZIP = [0x1f, 0x8b];
 
@@ -12,8 +13,12 @@ async function isGzip(file: Blob): Promise<boolean> {
   return head[0] === GZIP[0] && head[1] === GZIP[1];
 }
 
+/** The last parse's stream, until it is handed over */
+let parsed: Transition[] = [];
+
 const api: TraceWorkerApi = {
   async parse(file, onProgress) {
+    parsed = [];
     const total = file.size;
     let bytes = 0;
     let lines = 0;
@@ -53,19 +58,31 @@ const api: TraceWorkerApi = {
       }
       reader.push(decoder.decode());
       const result = convert(reader.end());
-      const out: TraceParseResult = {
-        transitions: result.transitions,
+      parsed = result.transitions;
+      const n = parsed.length;
+      return {
         header: result.header,
         lines: result.stats.lines,
         unknown: result.stats.unknown,
+        count: n,
+        first: n ? parsed[0]! : null,
+        end: n ? parsed[n - 1]!.t : 0,
       };
-      return out;
     } catch (err) {
       if (err instanceof TraceParseError) throw new Error(err.message);
       if (err instanceof TypeError && gz)
         throw new Error(`the file is not a whole gzip stream (${err.message})`);
       throw err;
     }
+  },
+  async stream(onBatch, batchSize = TRACE_BATCH_SIZE) {
+    const all = parsed;
+    parsed = [];
+    const size = Math.max(1, Math.floor(batchSize));
+    // one batch at a time: each call is a message whose promise settles once the page has
+    // taken it, so the page never has more than one batch to take in one task
+    for (let i = 0; i < all.length; i += size) await onBatch(all.slice(i, i + size));
+    return all.length;
   },
 };
 
