@@ -16,6 +16,7 @@
 import type { Cmd, Dev, Recovery } from '../model';
 import type { Ladder, Sim, Sub } from '../sim';
 import {
+  deviceTimeout,
   addCmd,
   blockLevel,
   endCmd,
@@ -45,20 +46,13 @@ export const camPolicy: SystemPolicy = {
   timings: { cmdTimeout: 60, retries: 4 },
 
   onTimeout(sim, cmd) {
-    const d = cmd.dev;
-    cmd.didTimeOut = true;
-    sim.cmdEvent(
+    deviceTimeout(
+      sim,
       cmd,
-      'timeout',
-      'mprsas_scsiio_timeout',
-      `CCB timeout ${d.host.timings.cmdTimeout} s`,
+      { fn: 'mprsas_scsiio_timeout', detail: `CCB timeout ${cmd.dev.host.timings.cmdTimeout} s` },
+      { fn: 'mprsas_scsiio_timeout', detail: 'on targ->timedout_commands' },
+      camRecovery,
     );
-    if (d.rec) {
-      // a recovery of this device is running: the command waits for its TM
-      addCmd(sim, d.rec, cmd, 'mprsas_scsiio_timeout', 'on targ->timedout_commands');
-      return;
-    }
-    sim.spawn(camRecovery(sim, d, cmd));
   },
 };
 

@@ -17,7 +17,7 @@
 // (its I/O fails; with one path that is PDL).
 import type { Cmd, Dev } from '../model';
 import type { Ladder, Sim } from '../sim';
-import { addCmd, blockLevel, endCmd, failCmd, type SystemPolicy } from './system';
+import { deviceTimeout, addCmd, blockLevel, endCmd, failCmd, type SystemPolicy } from './system';
 
 export const ESXI_RESET_THREAD_MIN = 1;
 export const ESXI_RESET_THREAD_MAX = 16;
@@ -41,19 +41,13 @@ export const esxiPolicy: SystemPolicy = {
   timings: {},
 
   onTimeout(sim, cmd) {
-    const d = cmd.dev;
-    cmd.didTimeOut = true;
-    sim.cmdEvent(
+    deviceTimeout(
+      sim,
       cmd,
-      'timeout',
-      'vmkernel: command timed out',
-      `after ${d.host.timings.cmdTimeout} s`,
+      { fn: 'vmkernel: command timed out', detail: `after ${cmd.dev.host.timings.cmdTimeout} s` },
+      { fn: 'NMP: the LUN is being reset', detail: 'waits for the reset' },
+      esxiRecovery,
     );
-    if (d.rec) {
-      addCmd(sim, d.rec, cmd, 'NMP: the LUN is being reset', 'waits for the reset');
-      return;
-    }
-    sim.spawn(esxiRecovery(sim, d, cmd));
   },
 };
 

@@ -14,6 +14,7 @@
 import type { Cmd, Dev } from '../model';
 import type { Ladder, Sim } from '../sim';
 import {
+  deviceTimeout,
   addCmd,
   blockLevel,
   endCmd,
@@ -36,19 +37,13 @@ export const storportPolicy: SystemPolicy = {
   timings: { cmdTimeout: 60, retries: 8 },
 
   onTimeout(sim, cmd) {
-    const d = cmd.dev;
-    cmd.didTimeOut = true;
-    sim.cmdEvent(
+    deviceTimeout(
+      sim,
       cmd,
-      'timeout',
-      'Storport request timer',
-      `TimeOutValue ${d.host.timings.cmdTimeout} s`,
+      { fn: 'Storport request timer', detail: `TimeOutValue ${cmd.dev.host.timings.cmdTimeout} s` },
+      { fn: 'Storport request timer', detail: 'the LU is already being reset' },
+      storportRecovery,
     );
-    if (d.rec) {
-      addCmd(sim, d.rec, cmd, 'Storport request timer', 'the LU is already being reset');
-      return;
-    }
-    sim.spawn(storportRecovery(sim, d, cmd));
   },
 };
 

@@ -3,7 +3,7 @@
 // I/O with the engine's three levels, so the tree, the timeline and the figures read them as
 // they read Linux's. A level is held by one recovery at a time (a second one waits for it).
 import type { Cmd, Dev, Host, Recovery, Tgt } from '../model';
-import type { Sim, Sub } from '../sim';
+import type { Ladder, Sim, Sub } from '../sim';
 import type { Timings } from '../scenario';
 import type { BlockScope, SystemPolicyName } from '../stream';
 import { newRecovery } from './recovery';
@@ -85,6 +85,24 @@ export function unblockLevel(sim: Sim, rec: Recovery, fn: string, detail?: strin
     for (const d of h.devs) sim.kick(d);
   }
   sim.poke();
+}
+
+/**
+ * A timed-out command on a system that recovers the device itself: the timeout is recorded,
+ * and the command joins the device's recovery when one runs, or starts one.
+ */
+export function deviceTimeout(
+  sim: Sim,
+  cmd: Cmd,
+  timeout: { fn: string; detail: string },
+  join: { fn: string; detail: string },
+  recover: (sim: Sim, d: Dev, cmd: Cmd) => Ladder,
+): void {
+  const d = cmd.dev;
+  cmd.didTimeOut = true;
+  sim.cmdEvent(cmd, 'timeout', timeout.fn, timeout.detail);
+  if (d.rec) addCmd(sim, d.rec, cmd, join.fn, join.detail);
+  else sim.spawn(recover(sim, d, cmd));
 }
 
 /** add error command: the command joins the recovery (shown as recovering on its LUN). */
