@@ -583,20 +583,7 @@ export function convert(c: Collected, opts: ConvertOptions = {}): TraceResult {
           break;
         case 'scsi_eh_scoped_start': {
           const on = mapNode(devOfFields(fl));
-          const l = lunLadder.get(on);
-          if (l?.drain) {
-            endStep(t, l.drain, 'done');
-            l.drain = null;
-            l.last = t;
-            emit({
-              t: T(t),
-              type: 'op',
-              op: 'wake-up',
-              scope: 'lun',
-              on,
-              fn: 'scsi_device_eh_wakeup -> queue_work(scsi_eh_scope)',
-            });
-          }
+          ladderStarts(t, lunLadder.get(on), 'lun', on, 'scsi_device_eh_wakeup');
           break;
         }
         case 'scsi_eh_scoped_step': {
@@ -643,20 +630,7 @@ export function convert(c: Collected, opts: ConvertOptions = {}): TraceResult {
         }
         case 'scsi_eh_target_start': {
           const tgt = mapNode(tgtOfFields(fl));
-          const l = tgtLadder.get(tgt);
-          if (l?.drain) {
-            endStep(t, l.drain, 'done');
-            l.drain = null;
-            l.last = t;
-            emit({
-              t: T(t),
-              type: 'op',
-              op: 'wake-up',
-              scope: 'target',
-              on: tgt,
-              fn: 'scsi_target_eh_wakeup -> queue_work(scsi_eh_scope)',
-            });
-          }
+          ladderStarts(t, tgtLadder.get(tgt), 'target', tgt, 'scsi_target_eh_wakeup');
           break;
         }
         case 'scsi_eh_target_step': {
@@ -873,6 +847,28 @@ export function convert(c: Collected, opts: ConvertOptions = {}): TraceResult {
         endHost(h, t);
       }
     }
+  }
+
+  /** A scoped ladder starts: its wait for commands in flight ends, and the handler is woken. */
+  function ladderStarts(
+    t: number,
+    l: { drain: Open | null; last: number } | undefined,
+    scope: 'lun' | 'target',
+    on: NodeId,
+    wake: string,
+  ): void {
+    if (!l?.drain) return;
+    endStep(t, l.drain, 'done');
+    l.drain = null;
+    l.last = t;
+    emit({
+      t: T(t),
+      type: 'op',
+      op: 'wake-up',
+      scope,
+      on,
+      fn: `${wake} -> queue_work(scsi_eh_scope)`,
+    });
   }
 
   function scopedStep(
