@@ -11,6 +11,7 @@
 // Builds dist/ first unless --no-build; serves it with Vite's preview server on --port (4362)
 // and drives Debian's Chromium with Playwright. Measures, never asserts. Writes
 // docs/bench/stream.md, stream.csv and stream-heap.svg. --quick: 1024 LUNs x 60 s.
+import { FRAMES_AND_LONG_TASKS } from './bench-probe';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -75,14 +76,7 @@ const INIT = `
     };
     return add.call(this, type, timed, opts);
   };
-  new PerformanceObserver((list) => {
-    for (const e of list.getEntries()) tasks.push({ start: e.startTime, duration: e.duration });
-  }).observe({ type: 'longtask', buffered: true });
-  const frame = (t) => {
-    if (bench.armed) frames.push(t);
-    requestAnimationFrame(frame);
-  };
-  requestAnimationFrame(frame);
+  ${FRAMES_AND_LONG_TASKS}
 `;
 
 const take = (page: Page): Promise<Recorded> =>

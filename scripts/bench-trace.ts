@@ -13,6 +13,7 @@
 // between animation frames; what happens once the worker has answered (the result's copy to
 // the page, the store and the first render of the run) is timed apart. Measures, never
 // asserts; prints a markdown table.
+import { FRAMES_AND_LONG_TASKS } from './bench-probe';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -212,14 +213,7 @@ async function pageBench(file: string, idleS: number): Promise<PageFigures> {
             this.addEventListener('message', () => answers.push(performance.now()));
         }
       };
-      new PerformanceObserver((list) => {
-        for (const e of list.getEntries()) tasks.push({ start: e.startTime, duration: e.duration });
-      }).observe({ type: 'longtask', buffered: true });
-      const frame = (t) => {
-        if (bench.armed) frames.push(t);
-        requestAnimationFrame(frame);
-      };
-      requestAnimationFrame(frame);
+      ${FRAMES_AND_LONG_TASKS}
       let shown = '';
       new MutationObserver(() => {
         const el = document.querySelector('[data-testid="trace-progress"]');
