@@ -67,6 +67,7 @@ const lessons: Lesson[] = [
         text: "kernel/'s demonstration host: scsi_debug, 4 targets x 4 LUNs, 40 reads/s on each LUN, every abort and reset takes 2 s. At 5 s the next READ to 0:0:0:0 gets no answer, and its abort will fail.",
         preset: 'demo',
         at: 4,
+        blocked: {},
       },
       {
         title: 'The timeout, and the abort nobody waits for',
@@ -197,12 +198,15 @@ const lessons: Lesson[] = [
         text: 'With max_scoped_eh_tmfs 1, the second failing LUN waits in scsi_eh_scope_tmf_get() for the first ladder to give its slot back. Only the failing LUNs stop; the waiting one stays stopped longer.',
         preset: 'multi-8-lun-bound-1',
         at: { step: 'tmf-slot', scope: 'lun', after: 1 },
+        // the LUN in its ladder, and the one waiting for the slot
+        blocked: { lun: 2 },
       },
       {
         title: 'LUN scope, four TMFs at a time',
         text: "With a bound of 4, four ladders send their TMFs side by side and the eight LUNs are recovered about three times sooner. The bound is what keeps many failing LUNs from flooding the HBA's TMF resources.",
         preset: 'multi-8-lun-bound-4',
         at: { step: 'lun-reset', scope: 'lun', nth: 4 },
+        blocked: { lun: 3 },
       },
     ],
   },
@@ -231,6 +235,8 @@ const lessons: Lesson[] = [
         text: "The abort waits for the command with no timeout: if the LUN reset fails, it waits for ever, holding the LUN and the host's only TMF slot. A second failing LUN then waits for the slot.",
         preset: 'smartpqi-lun-reset-fails',
         at: 20,
+        // the hung LUN, and the second one waiting for the slot
+        blocked: { lun: 2 },
       },
       {
         title: 'megaraid_sas: no LUN reset',
@@ -244,6 +250,8 @@ const lessons: Lesson[] = [
         text: 'virtscsi_eh_timed_out() re-arms the timer: under host scope a command that never answers never reaches recovery, and the read waits as long as the device does.',
         preset: 'virtio-host-scope',
         at: 20,
+        // the read waits on the device; nothing is blocked
+        blocked: {},
       },
       {
         title: 'virtio_scsi with LUN scope',
