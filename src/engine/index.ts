@@ -14,6 +14,7 @@ export {
   offeredRates,
   DEFAULT_WORKLOAD,
   ScenarioError,
+  shown,
   LIMITS,
   KERNEL_TIMINGS,
   SCENARIO_VERSION,

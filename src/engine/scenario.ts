@@ -160,6 +160,21 @@ export interface FieldError {
   reason: string;
 }
 
+/**
+ * A value as an error message can show it: JSON where it has one, cut to 60 characters.
+ * Never throws, whatever the value (an object whose toString is not a function, a BigInt,
+ * a cycle), because the message about bad input must not become a second fault.
+ */
+export function shown(v: unknown): string {
+  let text: string;
+  try {
+    text = JSON.stringify(v) ?? typeof v;
+  } catch {
+    text = typeof v;
+  }
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
 export class ScenarioError extends Error {
   constructor(public readonly errors: FieldError[]) {
     super(errors.map((e) => `${e.field}: ${e.reason}`).join('; '));
@@ -188,7 +203,7 @@ class Checker {
       return undefined;
     }
     if (typeof v !== 'number' || !Number.isFinite(v)) {
-      this.fail(f, `must be a finite number, got ${JSON.stringify(v) ?? String(v)}`);
+      this.fail(f, `must be a finite number, got ${shown(v)}`);
       return undefined;
     }
     if (opts.int && !Number.isInteger(v)) this.fail(f, `must be a whole number, got ${v}`);
@@ -215,7 +230,7 @@ class Checker {
       return undefined;
     }
     if (typeof v !== 'string' || !(choices as readonly string[]).includes(v)) {
-      this.fail(f, `must be one of ${choices.join(', ')}; got ${JSON.stringify(v)}`);
+      this.fail(f, `must be one of ${choices.join(', ')}; got ${shown(v)}`);
       return undefined;
     }
     return v as T;
@@ -295,7 +310,7 @@ export function validateScenario(input: unknown): Scenario {
   if (input.version !== SCENARIO_VERSION)
     c.fail(
       'version',
-      `must be ${SCENARIO_VERSION}, got ${JSON.stringify(input.version) ?? 'nothing'}`,
+      `must be ${SCENARIO_VERSION}, got ${input.version === undefined ? 'nothing' : shown(input.version)}`,
     );
   if (typeof input.name !== 'string' || input.name.length === 0 || input.name.length > 200)
     c.fail('name', 'must be a string of 1 to 200 characters');

@@ -196,6 +196,11 @@ describe('hostile input', () => {
       }),
       { numRuns: 200 },
     );
+    // Found by this property in CI: String() of an object whose toString is not a function
+    // throws a TypeError, which escaped the worker's own check.
+    expect(() => checkRunRequest(good, { toString: 0 })).toThrow(ScenarioError);
+    expect(() => checkRunRequest(good, 10n)).toThrow(/seed.*bigint|bigint/);
+    expect(() => checkRunRequest({ version: { toString: 0 } }, 1)).toThrow(ScenarioError);
     expect(() => checkRunRequest(good, -1)).toThrow(/seed/);
     expect(() => checkRunRequest(good, NaN)).toThrow(/seed/);
     expect(checkRunRequest(good, 5).seed).toBe(5);

@@ -1,5 +1,6 @@
 import {
   ScenarioError,
+  shown,
   validateScenario,
   type Metrics,
   type Scenario,
@@ -46,7 +47,7 @@ export function checkRunRequest(
 ): { scenario: Scenario; seed: number } {
   if (typeof seed !== 'number' || !Number.isInteger(seed) || seed < 0 || seed > 2 ** 32 - 1)
     throw new ScenarioError([
-      { field: 'seed', reason: `must be an integer from 0 to 4294967295, got ${String(seed)}` },
+      { field: 'seed', reason: `must be an integer from 0 to 4294967295, got ${shown(seed)}` },
     ]);
   return { scenario: validateScenario(scenario), seed };
 }
