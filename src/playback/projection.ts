@@ -193,7 +193,7 @@ export class Projection {
 
   constructor(
     readonly topology: Topology,
-    private readonly stream: TransitionBuffer,
+    private stream: TransitionBuffer,
     private readonly every = CHECKPOINT_EVERY,
     /** each LUN's offered I/O per second; without it, what it completed before the fault */
     private readonly offered: ReadonlyMap<NodeId, number> | null = null,
@@ -223,12 +223,25 @@ export class Projection {
     while (this.s.index < target) {
       this.apply(this.stream.at(this.s.index));
       this.s.index++;
-      if (this.s.index % this.every === 0) {
-        const k = this.s.index / this.every;
-        if (this.checkpoints.length === k) this.checkpoints.push(clone(this.s));
-      }
+      if (this.s.index >= this.checkpoints[this.checkpoints.length - 1]!.index + this.every)
+        this.checkpoints.push(clone(this.s));
     }
     this.s.t = t;
+  }
+
+  /**
+   * The stream was summarised (see window.ts): `next` holds the summary, then from index `to`
+   * on what this stream held from index `from` on. The state and the checkpoints past `from`
+   * carry over; a seek before it folds the summary again from the start.
+   */
+  rebase(next: TransitionBuffer, from: number, to: number): void {
+    const shift = to - from;
+    const kept = this.checkpoints.filter((c) => c.index > 0 && c.index >= from);
+    for (const c of kept) c.index += shift;
+    this.checkpoints = [this.checkpoints[0]!, ...kept];
+    this.stream = next;
+    if (this.s.index >= from && this.s.index > 0) this.s.index += shift;
+    else this.s = clone(this.checkpoints[0]!);
   }
 
   private apply(tr: Transition): void {

@@ -150,11 +150,13 @@ describe('hostile input', () => {
     ]);
     const long = validateScenario({
       ...good,
-      duration: 3600,
+      duration: 7200,
       hosts: [{ ...good.hosts[0]!, targets: 16, lunsPerTarget: 64 }],
     });
     expect(pageRefusals(long)[0]!.field).toBe('duration');
-    expect(pageRefusals(long)[0]!.reason).toMatch(/at most 488 s with 1024 LUNs/);
+    expect(pageRefusals(long)[0]!.reason).toMatch(/at most 3600 s with 1024 LUNs/);
+    // one virtual hour of 1024 LUNs is taken (its memory is bounded by the summary)
+    expect(pageRefusals({ ...long, duration: 3600 })).toEqual([]);
     // and no preset is refused
     for (const [name, sc] of Object.entries(presets)) expect(pageRefusals(sc), name).toEqual([]);
   });

@@ -10,6 +10,7 @@ import {
 import { TransitionBuffer } from '../playback/buffer';
 import { Projection, type PlaybackView } from '../playback/projection';
 import { TimelineBuilder, type TimelineModel } from '../playback/timeline';
+import { DETAIL_LINES, cutFor, linesFrom, summarise } from '../playback/window';
 import { topologyOf, type Topology } from '../playback/topology';
 
 export type RunStatus = 'idle' | 'running' | 'done' | 'error';
@@ -41,6 +42,11 @@ export interface SimState {
 
   /** Transitions of the current run received so far (bumps with each batch). */
   received: number;
+  /**
+   * A long run's io ticks up to `until` are kept as sums over `bin` seconds (see
+   * playback/window.ts); null while the whole stream is in full detail.
+   */
+  summary: { until: number; bin: number } | null;
   /** Virtual time up to which the stream is known. */
   available: number;
   /** The tree of the scenario, before its run has said anything (then the run's) */
@@ -135,8 +141,26 @@ const clampSpeed = (x: number): number =>
   Number.isFinite(x) ? Math.min(MAX_SPEED, Math.max(MIN_SPEED, x)) : 1;
 const round6 = (x: number): number => Math.round(x * 1e6) / 1e6;
 
-export function createSimStore(scenario: Scenario, seed = 1, presetName = '') {
+/** What the store keeps in full detail, at most (io-tick lines; a test makes it smaller). */
+export interface StoreOptions {
+  detailLines?: number;
+}
+
+export function createSimStore(
+  scenario: Scenario,
+  seed = 1,
+  presetName = '',
+  options: StoreOptions = {},
+) {
+  const detailMax = options.detailLines ?? DETAIL_LINES;
   let buffer = new TransitionBuffer();
+  /** io-tick lines in the buffer from index `detailStart` on (the part in full detail) */
+  let detailLines = 0;
+  let detailStart = 0;
+  /** the run's tick, and the coarse tick of its summary (0: none yet) */
+  let baseTick = 0;
+  let summaryBin = 0;
+  let total = 0;
   let builder = new TimelineBuilder();
   let projection: Projection | null = null;
   /** when the timeline model was last handed to the views (performance.now) */
@@ -160,6 +184,7 @@ export function createSimStore(scenario: Scenario, seed = 1, presetName = '') {
       error: null,
       runId: 0,
       received: 0,
+      summary: null,
       available: 0,
       timeline: null,
       topology: scenarioTopology(scenario),
@@ -204,15 +229,42 @@ export function createSimStore(scenario: Scenario, seed = 1, presetName = '') {
         buffer = new TransitionBuffer();
         builder = new TimelineBuilder();
         projection = null;
+        detailLines = 0;
+        detailStart = 0;
+        baseTick = 0;
+        summaryBin = 0;
+        total = 0;
         // the timeline and the view stay those of the run before until the new stream
         // reaches the cursor: after an injection, the run up to it is the same
-        set({ runId, status: 'running', error: null, received: 0, available: 0 });
+        set({ runId, status: 'running', error: null, received: 0, available: 0, summary: null });
         return runId;
       },
       append(runId, batch) {
         const state = get();
         if (runId !== state.runId || state.status !== 'running' || batch.length === 0) return;
         buffer.push(batch);
+        total += batch.length;
+        for (const tr of batch)
+          if (tr.type === 'io') {
+            detailLines += tr.luns.length;
+            if (!baseTick) baseTick = tr.dt;
+          }
+        // past the detail budget by a quarter, the oldest quarter goes into the summary
+        if (detailLines > detailMax * 1.25) {
+          const items = buffer.all();
+          const cut = cutFor(items, detailStart, detailLines, detailMax);
+          const r = cut > 0 ? summarise(items, cut, baseTick, summaryBin || baseTick) : null;
+          if (r && r.from > 0) {
+            const next = new TransitionBuffer();
+            next.push(r.stream);
+            projection?.rebase(next, r.from, r.to);
+            buffer = next;
+            detailStart = r.to;
+            detailLines = linesFrom(r.stream, r.to);
+            summaryBin = r.bin;
+            set({ summary: { until: r.until, bin: r.bin } });
+          }
+        }
         builder.add(batch);
         const timeline = builder.model();
         if (!projection && timeline.topology)
@@ -229,7 +281,7 @@ export function createSimStore(scenario: Scenario, seed = 1, presetName = '') {
           // it at finish; only the count moves, at most every 200 ms
           if (now - published >= PUBLISH_EVERY_MS) {
             published = now;
-            set({ received: buffer.length });
+            set({ received: total });
           }
           return;
         }
@@ -241,7 +293,7 @@ export function createSimStore(scenario: Scenario, seed = 1, presetName = '') {
           (first || now - published >= PUBLISH_EVERY_MS);
         if (ready) published = now;
         set({
-          received: buffer.length,
+          received: total,
           available: buffer.lastTime,
           ...(ready ? { timeline } : {}),
           ...(ready && timeline.topology ? { topology: timeline.topology } : {}),
@@ -255,7 +307,7 @@ export function createSimStore(scenario: Scenario, seed = 1, presetName = '') {
         const timeline = builder.model();
         set({
           status: 'done',
-          received: buffer.length,
+          received: total,
           available: end,
           timeline,
           ...(timeline.topology ? { topology: timeline.topology } : {}),

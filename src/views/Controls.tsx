@@ -12,6 +12,8 @@ export const formatSpeed = (x: number): string =>
       ? `${x.toFixed(1).replace(/\.0$/, '')}x`
       : `${x.toFixed(1)}x`;
 
+const formatBin = (b: number): string => `${Number(b.toPrecision(4))} s`;
+
 export function Controls() {
   const playing = useSim((s) => s.playing);
   const speed = useSim((s) => s.speed);
@@ -21,6 +23,7 @@ export function Controls() {
   const status = useSim((s) => s.status);
   const st = simStore.getState;
   const waiting = status === 'running' && cursor > available;
+  const summary = useSim((s) => s.summary);
 
   return (
     <section className="controls playback" aria-label="Playback" data-testid="playback">
@@ -101,6 +104,22 @@ export function Controls() {
         {cursor.toFixed(2)} s <span className="of">/ {duration.toFixed(0)} s</span>
         {waiting ? <span className="waiting"> (simulating…)</span> : null}
       </span>
+      {summary ? (
+        <p
+          className="summary-note"
+          data-testid="summary-note"
+          data-until={summary.until}
+          data-bin={summary.bin}
+          data-in={cursor <= summary.until ? 'yes' : 'no'}
+        >
+          A long run: the page keeps its I/O in full detail after {summary.until.toFixed(1)} s and
+          as sums over {formatBin(summary.bin)} before it. Device states, what blocks them and the
+          steps are exact throughout.
+          {cursor <= summary.until
+            ? ` At the cursor, I/O rates are averages over ${formatBin(summary.bin)}.`
+            : ''}
+        </p>
+      ) : null}
     </section>
   );
 }
