@@ -602,7 +602,9 @@ another ${HOUR_SAMPLE} virtual s (the series, in [hour.csv](hour.csv)). The engi
 the hour. The stream is what would grow: with its per-LUN I/O entries
 (${fmtM(hour.ioEntries)} here), kept whole it takes about 650 KB per virtual second for
 1024 LUNs (233 MB for 360 s, measured once with \`--quick\` by a version of this section that kept the stream), some 2.3 GB for
-the hour; that is why the page refuses more than 500 000 LUN-seconds (src/store/limits.ts).
+the hour. The page therefore keeps the I/O in full detail for a recent window only
+(src/playback/window.ts) and sums the older ticks; its heap over the same hour, in Chromium,
+is in [stream.md](stream.md).
 `;
 
   const csvHead =
