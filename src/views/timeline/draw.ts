@@ -55,6 +55,34 @@ const MARKED = new Set<string>(['timeout', 'eio', 'medium-error', 'rejected-offl
 
 const BAR_PAD = 2;
 
+/**
+ * Level of detail: a lane with more visible flags, arrows or bars than one per this many
+ * pixels draws each kind of them as one path (with the nearest one's tooltip), not as an
+ * element each. A long run's timeline zoomed out has tens of thousands of them, and
+ * redrawing that many elements on every zoom step is what made it stutter.
+ */
+export const DENSE_PX = 8;
+const isDense = (n: number, width: number): boolean => n > width / DENSE_PX;
+
+/** The item whose x is nearest to px, within `within` pixels; null when there is none. */
+function nearestAt<T>(
+  items: readonly T[],
+  xOf: (it: T) => number,
+  px: number,
+  within = 4,
+): T | null {
+  let best: T | null = null;
+  let bestD = within;
+  for (const it of items) {
+    const d = Math.abs(xOf(it) - px);
+    if (d <= bestD) {
+      best = it;
+      bestD = d;
+    }
+  }
+  return best;
+}
+
 type G = d3.Selection<SVGGElement, unknown, null, undefined>;
 
 function groupBy<T>(items: readonly T[], key: (it: T) => string | null): Map<string, T[]> {
@@ -136,11 +164,18 @@ function drawHostSpans(lg: G, lane: Lane, ctx: DrawContext): void {
 
 function drawBars(lg: G, lane: Lane, bars: readonly StepBar[], ctx: DrawContext): void {
   const rowH = lane.height / lane.rows;
+  const visible: { bar: StepBar; x0: number; w: number }[] = [];
   for (const bar of byStart(bars)) {
     const c = clipInterval(bar.start, bar.end, ctx.domain, ctx.openEnd);
     if (!c) continue;
     const x0 = ctx.x(c[0]);
-    const w = Math.max(2, ctx.x(c[1]) - x0);
+    visible.push({ bar, x0, w: Math.max(2, ctx.x(c[1]) - x0) });
+  }
+  if (isDense(visible.length, ctx.width)) {
+    drawDenseBars(lg, rowH, visible, ctx);
+    return;
+  }
+  for (const { bar, x0, w } of visible) {
     const failed = isFailure(bar.result);
     const selected = bar.id === ctx.selectedStep;
     const bg = lg
@@ -187,6 +222,88 @@ function drawBars(lg: G, lane: Lane, bars: readonly StepBar[], ctx: DrawContext)
         .attr('text-anchor', 'middle')
         .text('✗');
   }
+}
+
+/**
+ * Many bars in a lane: one path per kind of step (and failed, running), which the step
+ * colours' CSS fills as it fills a bar; the selected bar is drawn on its own above them.
+ * Hovering or clicking finds the bar under the pointer.
+ */
+function drawDenseBars(
+  lg: G,
+  rowH: number,
+  visible: readonly { bar: StepBar; x0: number; w: number }[],
+  ctx: DrawContext,
+): void {
+  const h = rowH - 2 * BAR_PAD;
+  const groups = groupBy(visible, ({ bar }) =>
+    [bar.step, isFailure(bar.result) ? 'failed' : '', bar.end === null ? 'running' : ''].join('|'),
+  );
+  const under = (e: PointerEvent): StepBar | null => {
+    const [px, py] = d3.pointer(e, lg.node());
+    const row = Math.floor(py / rowH);
+    let best: StepBar | null = null;
+    let bestD = 3;
+    for (const v of visible) {
+      if (v.bar.row !== row) continue;
+      const d = px < v.x0 ? v.x0 - px : px > v.x0 + v.w ? px - v.x0 - v.w : 0;
+      if (d <= bestD) {
+        best = v.bar;
+        bestD = d;
+      }
+    }
+    return best;
+  };
+  for (const [key, list] of groups) {
+    const [step, failed, running] = key.split('|');
+    const d = list
+      .map(
+        ({ bar, x0, w }) =>
+          `M${x0.toFixed(1)},${(bar.row * rowH + BAR_PAD).toFixed(1)}h${w.toFixed(1)}v${h.toFixed(1)}h${(-w).toFixed(1)}z`,
+      )
+      .join('');
+    lg.append('g')
+      .attr(
+        'class',
+        [
+          'tl-bar',
+          `tl-bar--${step}`,
+          'is-dense',
+          failed ? 'is-failed' : '',
+          running ? 'is-running' : '',
+        ]
+          .filter(Boolean)
+          .join(' '),
+      )
+      .attr('data-step', step!)
+      .attr('data-steps', list.length)
+      .on('pointermove', (e: PointerEvent) => {
+        const bar = under(e);
+        ctx.tip(e, bar ? stepTip(bar, ctx.openEnd) : null);
+      })
+      .on('click', (e: MouseEvent) => {
+        const bar = under(e as PointerEvent);
+        if (!bar) return;
+        e.stopPropagation();
+        ctx.selectStep(bar.id);
+      })
+      .append('path')
+      .attr('class', 'tl-bar-rect')
+      .attr('d', d);
+  }
+  const sel = visible.find((v) => v.bar.id === ctx.selectedStep);
+  if (sel)
+    lg.append('g')
+      .attr('class', `tl-bar tl-bar--${sel.bar.step} is-selected`)
+      .attr('data-step', sel.bar.step)
+      .attr('data-step-id', sel.bar.id)
+      .attr('data-selected', 'true')
+      .attr('transform', `translate(${sel.x0},${sel.bar.row * rowH + BAR_PAD})`)
+      .append('rect')
+      .attr('class', 'tl-bar-rect')
+      .attr('width', sel.w)
+      .attr('height', h)
+      .attr('rx', 2);
 }
 
 function spanFill(span: StateSpan, p: PatternIds): string | null {
@@ -287,6 +404,24 @@ function drawEscalations(
   const { x, domain } = ctx;
   const inView = escs.filter((e) => e.t >= domain[0] && e.t <= domain[1]);
   const h = Math.min(lane.height, 20);
+  if (isDense(inView.length, ctx.width)) {
+    for (const [to, list] of groupBy(inView, (e) => e.to)) {
+      const xs = list.map((e) => x(e.t).toFixed(1));
+      const g = lg
+        .append('g')
+        .attr('class', `tl-esc tl-esc--${to} is-dense`)
+        .attr('data-escalations', list.length)
+        .on('pointermove', (ev: PointerEvent) => {
+          const e = nearestAt(list, (it) => x(it.t), d3.pointer(ev, lg.node())[0]);
+          ctx.tip(ev, e ? escalationTip(e) : null);
+        });
+      g.append('path')
+        .attr('class', 'tl-dense-stems')
+        .attr('d', xs.map((v) => `M${v},0v${h}`).join(''));
+      g.append('path').attr('d', xs.map((v) => `M${v},0l-5,8h10z`).join(''));
+    }
+    return;
+  }
   lg.selectAll('g.tl-esc')
     .data(inView)
     .join('g')
@@ -305,6 +440,24 @@ function drawFaults(lg: G, lane: Lane, faults: readonly FaultTransition[], ctx: 
   const { x, domain } = ctx;
   const inView = faults.filter((f) => f.t >= domain[0] && f.t <= domain[1]);
   const h = Math.min(lane.height, 16);
+  if (isDense(inView.length, ctx.width)) {
+    for (const [phase, list] of groupBy(inView, (f) => f.phase)) {
+      const xs = list.map((f) => x(f.t).toFixed(1));
+      const g = lg
+        .append('g')
+        .attr('class', `tl-fault tl-fault--${phase} is-dense`)
+        .attr('data-faults', list.length)
+        .on('pointermove', (ev: PointerEvent) => {
+          const f = nearestAt(list, (it) => x(it.t), d3.pointer(ev, lg.node())[0]);
+          ctx.tip(ev, f ? faultTip(f) : null);
+        });
+      g.append('path')
+        .attr('class', 'tl-dense-stems')
+        .attr('d', xs.map((v) => `M${v},0v${h}`).join(''));
+      g.append('path').attr('d', xs.map((v) => `M${v},0l7,2.5l-7,2.5z`).join(''));
+    }
+    return;
+  }
   lg.selectAll('g.tl-fault')
     .data(inView)
     .join('g')
