@@ -395,6 +395,15 @@ export class Sim {
     }
   }
 
+  /**
+   * Hands the transitions gathered so far to onBatch now, short of a full batch (the worker
+   * does between slices, so that a short run's stream reaches the page without waiting for
+   * BATCH_SIZE transitions). The stream is the same, only cut elsewhere.
+   */
+  flush(): void {
+    this.flushBatch();
+  }
+
   private flushBatch(): void {
     if (this.opts.onBatch && this.batch.length) {
       this.opts.onBatch(this.batch);

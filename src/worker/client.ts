@@ -36,16 +36,30 @@ function newWorker(): Worker {
 /**
  * A worker started ahead of time: loading one (fetching and compiling the engine) takes
  * longer than simulating up to the cursor, and an injection wants its run at once. Each
- * run takes the spare and starts the next one.
+ * run takes the spare; the next one is loaded once a run has ended, not while it runs: on
+ * two cores, a worker compiling the engine beside the run's worker and the page's main
+ * thread slowed the run it was meant to speed up.
  */
 let spare: Worker | null = null;
+let running = 0;
 function takeWorker(): Worker {
   const w = spare ?? newWorker();
   spare = null;
-  queueMicrotask(() => {
-    if (!spare) spare = newWorker();
-  });
+  running++;
   return w;
+}
+function released(): void {
+  running--;
+  setTimeout(() => {
+    if (spare || running > 0) return;
+    const w = newWorker();
+    // a spare that cannot load is dropped, so that the next run loads its own
+    w.addEventListener('error', () => {
+      if (spare === w) spare = null;
+      w.terminate();
+    });
+    spare = w;
+  }, 0);
 }
 
 /**
@@ -108,6 +122,7 @@ export function runInWorker(
     clearInterval(watchdog);
     api[Comlink.releaseProxy]();
     worker.terminate();
+    released();
   });
 
   return {

@@ -4,6 +4,7 @@ import { Sim, type Scenario } from '../engine';
 import {
   BATCH_SIZE,
   checkRunRequest,
+  FLUSH_MS,
   SLICE_EVENTS,
   type BatchCallback,
   type EngineWorkerApi,
@@ -37,13 +38,22 @@ const api: EngineWorkerApi = {
     ({ scenario, seed } = checkRunRequest(scenario, seed));
     const deliveries: Promise<unknown>[] = [];
     let count = 0;
+    let sent = performance.now();
+    /** how long the page took to take the last batch */
+    let taken = 0;
     const sim = new Sim(scenario, {
       seed,
       // the engine hands the stream over in batches of BATCH_SIZE, the last one shorter
       batchSize: BATCH_SIZE,
       onBatch: (batch) => {
         count += batch.length;
-        deliveries.push(Promise.resolve(onBatch(batch)));
+        const at = performance.now();
+        sent = at;
+        deliveries.push(
+          Promise.resolve(onBatch(batch)).then(() => {
+            taken = performance.now() - at;
+          }),
+        );
       },
       // the page keeps the stream; the worker need not keep a second copy
       retain: false,
@@ -52,6 +62,7 @@ const api: EngineWorkerApi = {
       sim.start();
       // in slices, so that the page hears from the worker even while a long run goes on
       while (sim.advance(SLICE_EVENTS)) {
+        if (performance.now() - sent >= Math.max(FLUSH_MS, 2 * taken)) sim.flush();
         if (onProgress) deliveries.push(Promise.resolve(onProgress(sim.time)));
         await turn();
       }

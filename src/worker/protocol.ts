@@ -24,6 +24,14 @@ export type ProgressCallback = (t: number) => void;
 /** Events the worker's engine handles between two turns of its event loop. */
 export const SLICE_EVENTS = 20_000;
 
+/**
+ * Between slices, the worker sends what it has (short of BATCH_SIZE) once this long has gone
+ * by since the last batch, or twice as long as the page took to take that batch, whichever
+ * is longer: a short run (an injection on 16 LUNs) reaches the page in tens of ms rather
+ * than after BATCH_SIZE transitions, and a page busy with large batches gets larger ones.
+ */
+export const FLUSH_MS = 30;
+
 /** The page gives up on a worker it has not heard from for this long (ms). */
 export const STALL_MS = 10_000;
 
