@@ -395,6 +395,37 @@ function drawMarks(lg: G, lane: Lane, marks: readonly CmdMark[], ctx: DrawContex
     .on('pointermove', (e: PointerEvent, m) => ctx.tip(e, markTip(m)));
 }
 
+/**
+ * Flags or arrows of one kind in a dense lane: their stems as one path and their heads (a
+ * relative path drawn from the top of each stem) as another; hovering shows the nearest.
+ */
+function drawDenseFlags<T extends { t: number }>(
+  lg: G,
+  list: readonly T[],
+  ctx: DrawContext,
+  o: {
+    cls: string;
+    count: [string, number];
+    h: number;
+    head: string;
+    tip: (it: T) => TipContent;
+  },
+): void {
+  const xs = list.map((it) => ctx.x(it.t).toFixed(1));
+  const g = lg
+    .append('g')
+    .attr('class', `${o.cls} is-dense`)
+    .attr(o.count[0], o.count[1])
+    .on('pointermove', (ev: PointerEvent) => {
+      const it = nearestAt(list, (f) => ctx.x(f.t), d3.pointer(ev, lg.node())[0]);
+      ctx.tip(ev, it ? o.tip(it) : null);
+    });
+  g.append('path')
+    .attr('class', 'tl-dense-stems')
+    .attr('d', xs.map((v) => `M${v},0v${o.h}`).join(''));
+  g.append('path').attr('d', xs.map((v) => `M${v},0${o.head}`).join(''));
+}
+
 function drawEscalations(
   lg: G,
   lane: Lane,
@@ -405,21 +436,14 @@ function drawEscalations(
   const inView = escs.filter((e) => e.t >= domain[0] && e.t <= domain[1]);
   const h = Math.min(lane.height, 20);
   if (isDense(inView.length, ctx.width)) {
-    for (const [to, list] of groupBy(inView, (e) => e.to)) {
-      const xs = list.map((e) => x(e.t).toFixed(1));
-      const g = lg
-        .append('g')
-        .attr('class', `tl-esc tl-esc--${to} is-dense`)
-        .attr('data-escalations', list.length)
-        .on('pointermove', (ev: PointerEvent) => {
-          const e = nearestAt(list, (it) => x(it.t), d3.pointer(ev, lg.node())[0]);
-          ctx.tip(ev, e ? escalationTip(e) : null);
-        });
-      g.append('path')
-        .attr('class', 'tl-dense-stems')
-        .attr('d', xs.map((v) => `M${v},0v${h}`).join(''));
-      g.append('path').attr('d', xs.map((v) => `M${v},0l-5,8h10z`).join(''));
-    }
+    for (const [to, list] of groupBy(inView, (e) => e.to))
+      drawDenseFlags(lg, list, ctx, {
+        cls: `tl-esc tl-esc--${to}`,
+        count: ['data-escalations', list.length],
+        h,
+        head: 'l-5,8h10z',
+        tip: escalationTip,
+      });
     return;
   }
   lg.selectAll('g.tl-esc')
@@ -441,21 +465,14 @@ function drawFaults(lg: G, lane: Lane, faults: readonly FaultTransition[], ctx: 
   const inView = faults.filter((f) => f.t >= domain[0] && f.t <= domain[1]);
   const h = Math.min(lane.height, 16);
   if (isDense(inView.length, ctx.width)) {
-    for (const [phase, list] of groupBy(inView, (f) => f.phase)) {
-      const xs = list.map((f) => x(f.t).toFixed(1));
-      const g = lg
-        .append('g')
-        .attr('class', `tl-fault tl-fault--${phase} is-dense`)
-        .attr('data-faults', list.length)
-        .on('pointermove', (ev: PointerEvent) => {
-          const f = nearestAt(list, (it) => x(it.t), d3.pointer(ev, lg.node())[0]);
-          ctx.tip(ev, f ? faultTip(f) : null);
-        });
-      g.append('path')
-        .attr('class', 'tl-dense-stems')
-        .attr('d', xs.map((v) => `M${v},0v${h}`).join(''));
-      g.append('path').attr('d', xs.map((v) => `M${v},0l7,2.5l-7,2.5z`).join(''));
-    }
+    for (const [phase, list] of groupBy(inView, (f) => f.phase))
+      drawDenseFlags(lg, list, ctx, {
+        cls: `tl-fault tl-fault--${phase}`,
+        count: ['data-faults', list.length],
+        h,
+        head: 'l7,2.5l-7,2.5z',
+        tip: faultTip,
+      });
     return;
   }
   lg.selectAll('g.tl-fault')
