@@ -78,7 +78,7 @@ export function summarise(
   let until = Math.floor((cutT - EPS) / bin) * bin;
   if (!(until > 0)) return { stream: items.slice(), from: 0, to: 0, until: 0, bin: least };
   bin = binFor(until, tick, bins, least);
-  until = Math.floor((until + EPS) / bin) * bin;
+  until = round6(Math.floor((until + EPS) / bin) * bin);
   // the first transition after `until`, or the first io tick past it (an io tick at `until`
   // itself belongs to the last bin)
   let from = 0;
