@@ -71,16 +71,8 @@ function nearestAt<T>(
   px: number,
   within = 4,
 ): T | null {
-  let best: T | null = null;
-  let bestD = within;
-  for (const it of items) {
-    const d = Math.abs(xOf(it) - px);
-    if (d <= bestD) {
-      best = it;
-      bestD = d;
-    }
-  }
-  return best;
+  const best = d3.least(items, (it) => Math.abs(xOf(it) - px));
+  return best !== undefined && Math.abs(xOf(best) - px) <= within ? best : null;
 }
 
 type G = d3.Selection<SVGGElement, unknown, null, undefined>;
