@@ -6,6 +6,7 @@ export {
   SYSTEM_POLICIES,
   isSystemPolicy,
   FAULT_KINDS,
+  atResolution,
 } from './stream';
 export type * from './stream';
 export { simulate, Sim, type SimOptions, type SimResult } from './sim';

@@ -30,6 +30,7 @@ import {
   type StepKind,
   type StepResult,
   type Transition,
+  atResolution,
 } from './stream';
 
 /** What a ladder yields: a sleep in seconds, or a condition to wait for. */
@@ -95,8 +96,6 @@ export interface SimResult {
   /** events processed, for the benchmark */
   events: number;
 }
-
-const round6 = (x: number): number => Math.round(x * 1e6) / 1e6;
 
 export class Sim {
   now = 0;
@@ -287,7 +286,7 @@ export class Sim {
     o = 0,
     x: Proc | Fault | Host | null = null,
   ): Event {
-    const ev = new Event(round6(t), this.seq++, k, d, c, o, x);
+    const ev = new Event(atResolution(t), this.seq++, k, d, c, o, x);
     this.heap.push(ev);
     return ev;
   }

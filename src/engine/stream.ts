@@ -106,6 +106,9 @@ export const FAULT_KINDS: readonly FaultKind[] = [
   'medium-error',
 ];
 
+/** A time at the stream's resolution, a microsecond: the engine's events and the page's cursor. */
+export const atResolution = (t: number): number => Math.round(t * 1e6) / 1e6;
+
 interface Base {
   /** Virtual time in seconds (microsecond resolution). */
   t: number;

@@ -10,7 +10,13 @@
 // A summarised stream is still a stream: the projection folds it the same way, so a cursor
 // in the summarised part shows each LUN's state, what blocks it and the active steps exactly,
 // and its I/O rate, outstanding count and figures as of the coarse tick.
-import type { IoTick, IoTransition, NodeId, Transition } from '../engine';
+import {
+  atResolution,
+  type IoTick,
+  type IoTransition,
+  type NodeId,
+  type Transition,
+} from '../engine';
 
 /** Per-LUN io-tick lines kept in full detail (about 45 MB as objects) */
 export const DETAIL_LINES = 1_000_000;
@@ -78,7 +84,7 @@ export function summarise(
   let until = Math.floor((cutT - EPS) / bin) * bin;
   if (!(until > 0)) return { stream: items.slice(), from: 0, to: 0, until: 0, bin: least };
   bin = binFor(until, tick, bins, least);
-  until = round6(Math.floor((until + EPS) / bin) * bin);
+  until = atResolution(Math.floor((until + EPS) / bin) * bin);
   // the first transition after `until`, or the first io tick past it (an io tick at `until`
   // itself belongs to the last bin)
   let from = 0;
@@ -93,7 +99,7 @@ export function summarise(
   let bucket = -1;
   const flush = (): void => {
     if (bucket < 0) return;
-    const t = round6(bucket * bin);
+    const t = atResolution(bucket * bin);
     const luns = [...sums.values()];
     const io: IoTransition = { t, type: 'io', dt: bin, luns };
     stream.push(io);
@@ -138,5 +144,3 @@ export function linesFrom(items: readonly Transition[], from: number): number {
   }
   return n;
 }
-
-const round6 = (x: number): number => Math.round(x * 1e6) / 1e6;

@@ -23,6 +23,7 @@
 // compact page.
 import LZString from 'lz-string';
 import {
+  atResolution,
   offeredScopes,
   presets,
   SCOPES,
@@ -73,8 +74,6 @@ const LINK_KEYS = ['v', 's', 'preset', 'p', 't', 'step', 'scope'];
 /** Characters of compressToEncodedURIComponent's output. */
 const PAYLOAD_CHARS = /^[A-Za-z0-9+\-$]*$/;
 
-const round6 = (x: number): number => Math.round(x * 1e6) / 1e6;
-
 /** JSON with object keys sorted, to compare two scenarios whatever their keys' order. */
 function canonical(v: unknown): string {
   return JSON.stringify(v, (_k, x: unknown) => {
@@ -119,7 +118,7 @@ export function encodeLink(state: LinkState): string {
     if (short) parts.push(`scope=${encodeURIComponent(short)}`);
   } else if (state.presetName && presets[state.presetName])
     parts.push(`p=${encodeURIComponent(state.presetName)}`);
-  const t = round6(Math.max(0, state.cursor));
+  const t = atResolution(Math.max(0, state.cursor));
   if (t > 0) parts.push(`t=${t}`);
   if (state.step !== undefined && state.step !== null) parts.push(`step=${state.step}`);
   if (short === null) {
@@ -224,7 +223,7 @@ export function decodeLink(search: string, hash: string): ReadLink {
         embed,
         `This link's position t=${JSON.stringify(t.slice(0, 20))} is not a time in seconds (0 or more).`,
       );
-    cursor = round6(x);
+    cursor = atResolution(x);
   }
   let step: number | null = null;
   const st = params.get('step');

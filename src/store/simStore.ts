@@ -1,5 +1,6 @@
 import { createStore } from 'zustand/vanilla';
 import {
+  atResolution,
   LIMITS,
   offeredRates,
   type FaultKind,
@@ -139,7 +140,6 @@ export type SimStore = ReturnType<typeof createSimStore>;
 
 const clampSpeed = (x: number): number =>
   Number.isFinite(x) ? Math.min(MAX_SPEED, Math.max(MIN_SPEED, x)) : 1;
-const round6 = (x: number): number => Math.round(x * 1e6) / 1e6;
 
 /** What the store keeps in full detail, at most (io-tick lines; a test makes it smaller). */
 export interface StoreOptions {
@@ -395,7 +395,7 @@ export function createSimStore(
 
       inject(lun, kind, options = {}) {
         const { scenario: sc, cursor } = get();
-        const at = round6(cursor);
+        const at = atResolution(cursor);
         const fault = {
           lun,
           kind,
