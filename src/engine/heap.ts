@@ -15,6 +15,8 @@ export const byTimeThenSeq = (a: HeapItem, b: HeapItem): number => a.t - b.t || 
 export interface EventQueue<T> {
   push(x: T): void;
   pop(): T | undefined;
+  /** the item `pop` would give, left in place */
+  peek(): T | undefined;
 }
 
 export class EventHeap<T extends HeapItem> implements EventQueue<T> {
@@ -22,6 +24,10 @@ export class EventHeap<T extends HeapItem> implements EventQueue<T> {
 
   get size(): number {
     return this.a.length;
+  }
+
+  peek(): T | undefined {
+    return this.a[0];
   }
 
   push(x: T): void {

@@ -12,6 +12,7 @@ import { DEFAULT_WORKLOAD } from './scenario';
 import {
   KERNEL_TIMINGS,
   validateScenario,
+  type FaultSpec,
   type Scenario,
   type Timings,
   type Workload,
@@ -99,7 +100,7 @@ export interface SimResult {
 
 export class Sim {
   now = 0;
-  readonly scenario: Scenario;
+  scenario: Scenario;
   readonly hosts: Host[] = [];
   readonly devs: Dev[] = [];
   readonly devById = new Map<NodeId, Dev>();
@@ -108,6 +109,8 @@ export class Sim {
   readonly seed: number;
   private heap: EventQueue<Event>;
   private seq = 0;
+  /** faults' events: below every other sequence number (see `arm`) */
+  private faultSeq = Number.MIN_SAFE_INTEGER;
   private cmdSeq = 0;
   private stepSeq = 0;
   private waiters: Proc[] = [];
@@ -248,32 +251,89 @@ export class Sim {
           }
         }
     });
-    for (const f of sc.faults) {
-      const dev = this.devById.get(f.lun)!;
-      const fault: Fault = {
-        kind: f.kind,
-        on: f.lun,
-        until: f.duration !== undefined ? f.at + f.duration : Infinity,
-        left: f.count ?? (f.duration !== undefined ? Infinity : 1),
-        active: false,
-        allCommands: f.allCommands ?? false,
-      };
-      // A fault lives where the kernel looks for it: the target's reset on the target,
-      // the bus and host resets on the host (scsi_debug: targetH:C:T/fail_reset).
-      if (f.kind === 'target-reset-fails') dev.tgt.faults.push(fault);
-      else if (f.kind === 'bus-reset-fails' || f.kind === 'host-reset-fails')
-        dev.host.faults.push(fault);
-      else dev.faults.push(fault);
-      dev.failing = true;
-      // The interval opens with the first fault that fails a command; the others (a reset
-      // or a TUR that would fail) only shape the recovery.
-      if (f.kind === 'timeout' || f.kind === 'medium-error') {
-        dev.firstFault = Math.min(dev.firstFault, f.at);
-        this.windowStart = Math.min(this.windowStart ?? Infinity, f.at);
-      }
-      this.schedule(f.at, Ev.FaultOn, dev, null, 0, fault);
-      if (fault.until !== Infinity) this.schedule(fault.until, Ev.FaultOff, dev, null, 0, fault);
+    for (const f of sc.faults) this.arm(f);
+  }
+
+  /** Places one of the scenario's faults: where the kernel looks for it, and its events. */
+  private arm(f: FaultSpec): void {
+    const dev = this.devById.get(f.lun)!;
+    const fault: Fault = {
+      kind: f.kind,
+      on: f.lun,
+      until: f.duration !== undefined ? f.at + f.duration : Infinity,
+      left: f.count ?? (f.duration !== undefined ? Infinity : 1),
+      active: false,
+      allCommands: f.allCommands ?? false,
+    };
+    // A fault lives where the kernel looks for it: the target's reset on the target,
+    // the bus and host resets on the host (scsi_debug: targetH:C:T/fail_reset).
+    if (f.kind === 'target-reset-fails') dev.tgt.faults.push(fault);
+    else if (f.kind === 'bus-reset-fails' || f.kind === 'host-reset-fails')
+      dev.host.faults.push(fault);
+    else dev.faults.push(fault);
+    dev.failing = true;
+    // The interval opens with the first fault that fails a command; the others (a reset
+    // or a TUR that would fail) only shape the recovery.
+    if (f.kind === 'timeout' || f.kind === 'medium-error') {
+      dev.firstFault = Math.min(dev.firstFault, f.at);
+      this.windowStart = Math.min(this.windowStart ?? Infinity, f.at);
     }
+    // A fault's events come before every other event of the same instant, in the order the
+    // faults were placed: they have a sequence of their own, below every other. A fault
+    // placed while the run is under way (`extend`) so takes the place it would have had
+    // had it been in the scenario from the start.
+    const on = new Event(atResolution(f.at), this.faultSeq++, Ev.FaultOn, dev, null, 0, fault);
+    this.heap.push(on);
+    if (fault.until !== Infinity)
+      this.heap.push(
+        new Event(atResolution(fault.until), this.faultSeq++, Ev.FaultOff, dev, null, 0, fault),
+      );
+  }
+
+  /**
+   * Turns this run into the run of `next`, a scenario that differs from this one only by
+   * faults added after its own (and by its length), when none of them is due before the
+   * events handled so far: the stream so far and the one to come are then exactly those of
+   * a run of `next` from the start. This is how an injection at the cursor skips simulating
+   * again the part before it. False, and nothing changed, when `next` is not such a scenario.
+   */
+  extend(next: Scenario): boolean {
+    let sc: Scenario;
+    try {
+      sc = validateScenario(this.opts.policy ? withScope(next, this.opts.policy) : next);
+    } catch {
+      return false;
+    }
+    const cur = this.scenario;
+    const n = cur.faults.length;
+    const added = sc.faults.slice(n);
+    const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
+    if (
+      sc.faults.length < n ||
+      !same(sc.faults.slice(0, n), cur.faults) ||
+      !same({ ...sc, faults: [], duration: 0 }, { ...cur, faults: [], duration: 0 }) ||
+      // the run's end may move, but not to before what has been handled
+      sc.duration < this.now ||
+      (this.events > 0 && added.some((f) => !(atResolution(f.at) > this.now)))
+    )
+      return false;
+    this.scenario = sc;
+    for (const f of added) this.arm(f);
+    return true;
+  }
+
+  /**
+   * Handles at most `budget` of the events due before `t`; false once none is left before
+   * `t` (or the run has reached its end). The stream is that of `advance`.
+   */
+  advanceBefore(t: number, budget: number): boolean {
+    const end = this.scenario.duration;
+    for (let n = 0; n < budget; n++) {
+      const next = this.heap.peek();
+      if (!next || next.t > end || next.t >= t) return false;
+      this.step(this.heap.pop()!);
+    }
+    return true;
   }
 
   // ---- the event loop ----------------------------------------------------------------------
@@ -331,11 +391,15 @@ export class Sim {
       // the earliest event; past the end, every other one is too
       const ev = this.heap.pop();
       if (!ev || ev.t > end) return false;
-      this.now = ev.t;
-      this.events++;
-      this.handle(ev, this.tickLen);
+      this.step(ev);
     }
     return true;
+  }
+
+  private step(ev: Event): void {
+    this.now = ev.t;
+    this.events++;
+    this.handle(ev, this.tickLen);
   }
 
   /** Virtual time reached so far. */
