@@ -5,7 +5,7 @@ import { startClock } from './playback/clock';
 import { EmbedBar, LinkAlert, SharePanel } from './share/SharePanel';
 import { linkedScope, startFromLink, useShare } from './share/startup';
 import { ExportMenu } from './export/ExportMenu';
-import { injectAndRun, loadScenario, simStore, startRun, useSim } from './store';
+import { injectAndRun, loadScenario, prepareAtCursor, simStore, startRun, useSim } from './store';
 import { KeyHelp } from './keys/KeyHelp';
 import { LessonMenu, LessonPanel, lessonFromUrl } from './lessons/LessonPanel';
 import { useGlobalKeys } from './keys/useGlobalKeys';
@@ -57,7 +57,13 @@ export function App() {
   useEffect(() => {
     // a lesson's link opens that lesson's step; any other link, its run; none, the playground
     if (!lessonFromUrl(location.search)) void startFromLink();
-    return startClock(simStore);
+    const stopClock = startClock(simStore);
+    // paused, the spare worker runs up to the cursor: an injection there goes on from it
+    const stopPreparing = prepareAtCursor(simStore);
+    return () => {
+      stopPreparing();
+      stopClock();
+    };
   }, []);
 
   const dropping = useTraceDrop();

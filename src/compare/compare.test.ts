@@ -16,7 +16,7 @@ function nodeRunner(log: { scenario: Scenario; seed: number }[] = []): Runner {
     const cancelled = new Promise<never>((_, reject) => (cancel = reject));
     const run = Promise.resolve().then(() => {
       const r = simulate(scenario, { seed, batchSize: 500, onBatch, retain: false });
-      return { version: r.version, count: 0, metrics: r.metrics };
+      return { version: r.version, count: 0, metrics: r.metrics, from: 0 };
     });
     return { done: Promise.race([run, cancelled]), cancel: () => cancel(new CancelledError()) };
   };

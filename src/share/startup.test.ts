@@ -21,7 +21,7 @@ const inProcess: typeof runInWorker = (scenario, seed, onBatch) => {
     },
   });
   return {
-    done: Promise.resolve({ version: STREAM_VERSION, count, metrics: result.metrics }),
+    done: Promise.resolve({ version: STREAM_VERSION, count, metrics: result.metrics, from: 0 }),
     cancel() {},
   };
 };

@@ -1,6 +1,7 @@
 import { useStore } from 'zustand';
-import { presets, type FaultKind, type NodeId, type Scenario } from '../engine';
-import { CancelledError, runInWorker, type RunHandle } from '../worker/client';
+import { atResolution, presets, type FaultKind, type NodeId, type Scenario } from '../engine';
+import { CancelledError, prepareSpare, runInWorker, type RunHandle } from '../worker/client';
+import { lunCount } from './limits';
 import { createSimStore, type InjectOptions, type SimState, type SimStore } from './simStore';
 
 export { createSimStore, MIN_SPEED, MAX_SPEED } from './simStore';
@@ -56,6 +57,44 @@ export function injectAndRun(
 ): Promise<void> {
   for (const kind of kinds) store.getState().inject(lun, kind, options);
   return startRun(store, runner);
+}
+
+/**
+ * LUN-seconds up to the cursor that the spare worker runs ahead of an injection: a fraction
+ * of a second of the engine (16 LUNs for up to 50 min, 1024 LUNs for 48 s).
+ */
+export const PREPARE_LUN_SECONDS = 50_000;
+/** how long the page stands still before the spare runs up to the cursor (ms) */
+const PREPARE_AFTER_MS = 80;
+
+/**
+ * While the page stands paused on a run of the engine, has the spare worker run the
+ * scenario up to the cursor: an injection there (always at the cursor) then goes on from
+ * it, instead of simulating again the part before it. Returns the unsubscribe.
+ */
+export function prepareAtCursor(
+  store: SimStore = simStore,
+  prepare: typeof prepareSpare = prepareSpare,
+): () => void {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let asked = '';
+  const unsubscribe = store.subscribe((s) => {
+    const at = atResolution(s.cursor);
+    const wanted =
+      s.status === 'done' &&
+      !s.playing &&
+      s.source === 'engine' &&
+      lunCount(s.scenario) * at <= PREPARE_LUN_SECONDS;
+    const key = wanted ? `${s.runId}@${at}` : '';
+    if (key === asked) return;
+    asked = key;
+    clearTimeout(timer);
+    if (wanted) timer = setTimeout(() => prepare(s.scenario, s.seed, at), PREPARE_AFTER_MS);
+  });
+  return () => {
+    clearTimeout(timer);
+    unsubscribe();
+  };
 }
 
 /** Loads a scenario (a preset or an edited one) and runs it from the start. */

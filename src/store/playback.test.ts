@@ -14,7 +14,7 @@ const engineRunner = (
 ): RunHandle => {
   const r = simulate(sc, { seed, batchSize: 500, onBatch: (b) => onBatch([...b]), retain: false });
   return {
-    done: Promise.resolve({ version: r.version, count: 0, metrics: r.metrics }),
+    done: Promise.resolve({ version: r.version, count: 0, metrics: r.metrics, from: 0 }),
     cancel() {},
   };
 };

@@ -89,7 +89,7 @@ describe('startRun', () => {
       return {
         done:
           outcome === 'ok'
-            ? Promise.resolve({ version: 1, count, metrics })
+            ? Promise.resolve({ version: 1, count, metrics, from: 0 })
             : Promise.reject(outcome),
         cancel() {},
       };

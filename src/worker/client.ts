@@ -38,28 +38,54 @@ function newWorker(): Worker {
  * longer than simulating up to the cursor, and an injection wants its run at once. Each
  * run takes the spare; the next one is loaded once a run has ended, not while it runs: on
  * two cores, a worker compiling the engine beside the run's worker and the page's main
- * thread slowed the run it was meant to speed up.
+ * thread slowed the run it was meant to speed up. While the page stands paused, the spare
+ * can run the page's scenario up to the cursor (`prepareSpare`).
  */
-let spare: Worker | null = null;
+interface Loaded {
+  worker: Worker;
+  api: Comlink.Remote<EngineWorkerApi>;
+}
+let spare: Loaded | null = null;
 let running = 0;
-function takeWorker(): Worker {
-  const w = spare ?? newWorker();
+function load(): Loaded {
+  const worker = newWorker();
+  return { worker, api: Comlink.wrap<EngineWorkerApi>(worker) };
+}
+function dropSpare(): void {
+  spare?.worker.terminate();
+  spare = null;
+}
+function takeWorker(): Loaded {
+  const w = spare ?? load();
   spare = null;
   running++;
   return w;
 }
+function loadSpare(): void {
+  if (spare || running > 0) return;
+  const w = load();
+  // a spare that cannot load is dropped, so that the next run loads its own
+  w.worker.addEventListener('error', () => {
+    if (spare === w) spare = null;
+    w.worker.terminate();
+  });
+  spare = w;
+}
 function released(): void {
   running--;
-  setTimeout(() => {
-    if (spare || running > 0) return;
-    const w = newWorker();
-    // a spare that cannot load is dropped, so that the next run loads its own
-    w.addEventListener('error', () => {
-      if (spare === w) spare = null;
-      w.terminate();
-    });
-    spare = w;
-  }, 0);
+  setTimeout(loadSpare, 0);
+}
+
+/**
+ * Has the spare worker run `scenario` up to just before `until` and hold it there: a run
+ * of it with faults placed from `until` on (an injection at the cursor) then goes on from
+ * there, and the part before the cursor is not simulated again. Does nothing while a run
+ * goes on (there is no spare then); the page calls it again once it stands paused.
+ */
+export function prepareSpare(scenario: Scenario, seed: number, until: number): void {
+  loadSpare();
+  // a preparation that fails costs nothing: the run simulates from the start
+  spare?.api.prepare(scenario, seed, until).catch(() => {});
 }
 
 /**
@@ -71,8 +97,7 @@ export function runInWorker(
   seed: number,
   onBatch: (batch: Transition[]) => void,
 ): RunHandle {
-  const worker = takeWorker();
-  const api = Comlink.wrap<EngineWorkerApi>(worker);
+  const { worker, api } = takeWorker();
   let settled = false;
   let rejectRun: (reason: Error) => void = () => {};
 
@@ -81,8 +106,7 @@ export function runInWorker(
     worker.addEventListener('error', (event) => {
       event.preventDefault();
       // a worker that could not load: the spare, loaded the same way, is no better
-      spare?.terminate();
-      spare = null;
+      dropSpare();
       reject(new Error(describeWorkerError(event)));
     });
     worker.addEventListener('messageerror', () => {
@@ -98,8 +122,7 @@ export function runInWorker(
   const watchdog = setInterval(() => {
     if (performance.now() - heard > STALL_MS) {
       // whatever stopped this one may have stopped the spare too
-      spare?.terminate();
-      spare = null;
+      dropSpare();
       rejectRun(
         new Error(`the engine worker stopped answering: nothing from it for ${STALL_MS / 1000} s`),
       );

@@ -15,17 +15,22 @@ export interface RunSummary {
   version: number;
   count: number;
   metrics: Metrics;
+  /** virtual time the engine ran from: 0, or the cursor of a preparation it went on from */
+  from: number;
 }
 
 export type BatchCallback = (batch: Transition[]) => void;
 /** Virtual time the run has reached; called between slices, so also a sign of life. */
 export type ProgressCallback = (t: number) => void;
 
-/** Events the worker's engine handles between two turns of its event loop. */
-export const SLICE_EVENTS = 20_000;
+/** Events the worker's engine handles between two looks at the clock. */
+export const CHUNK_EVENTS = 1000;
+
+/** Wall time (ms) the worker's engine runs between two turns of its event loop. */
+export const SLICE_MS = 25;
 
 /**
- * Between slices, the worker sends what it has (short of BATCH_SIZE) once this long has gone
+ * Between chunks, the worker sends what it has (short of BATCH_SIZE) once this long has gone
  * by since the last batch, or twice as long as the page took to take that batch, whichever
  * is longer: a short run (an injection on 16 LUNs) reaches the page in tens of ms rather
  * than after BATCH_SIZE transitions, and a page busy with large batches gets larger ones.
@@ -37,6 +42,12 @@ export const STALL_MS = 10_000;
 
 /** The API that src/worker/engine.worker.ts exposes through comlink. */
 export interface EngineWorkerApi {
+  /**
+   * Runs `scenario` up to just before `until` and holds it there: a `run` of the same
+   * scenario with faults from `until` on then goes on from it (see runner.ts). Resolves
+   * true once there, false when another preparation or a run took its place.
+   */
+  prepare(scenario: Scenario, seed: number, until: number): Promise<boolean>;
   run(
     scenario: Scenario,
     seed: number,

@@ -1,0 +1,105 @@
+// The engine worker's logic in Node: a run prepared up to the cursor and extended by an
+// injection there streams what a run from the start would, and simulates only from the cursor.
+import { describe, expect, it } from 'vitest';
+import { presets, simulate, type FaultSpec, type Scenario, type Transition } from '../engine';
+import { createRunner } from './runner';
+
+/** A host whose clock moves 1 ms per look, so that slices end and the loop turns. */
+function host() {
+  let t = 0;
+  let turns = 0;
+  return {
+    now: () => (t += 1),
+    turn: () => {
+      turns++;
+      return new Promise<void>((resolve) => setTimeout(resolve, 0));
+    },
+    turns: () => turns,
+  };
+}
+
+const base = presets.playground!;
+const fault = (at: number): FaultSpec => ({ lun: '0:0:1:2', kind: 'timeout', at });
+const withFault = (sc: Scenario, at: number): Scenario => ({
+  ...sc,
+  duration: Math.max(sc.duration, at + 30),
+  faults: [...sc.faults, fault(at), { ...fault(at), kind: 'abort-fails' }],
+});
+
+async function collect(
+  runner: ReturnType<typeof createRunner>,
+  sc: Scenario,
+  seed: number,
+): Promise<{ stream: Transition[]; batches: number; from: number; count: number }> {
+  const stream: Transition[] = [];
+  let batches = 0;
+  const r = await runner.run(sc, seed, (b) => {
+    batches++;
+    stream.push(...b);
+  });
+  return { stream, batches, from: r.from, count: r.count };
+}
+
+describe('the engine worker', () => {
+  it('goes on from a run prepared up to the cursor when the injection is there', async () => {
+    const runner = createRunner(host());
+    expect(await runner.prepare(base, 7, 12.3)).toBe(true);
+    const next = withFault(base, 12.3);
+    const got = await collect(runner, next, 7);
+    // simulated from just before the cursor, not from 0
+    expect(got.from).toBeGreaterThan(12.2);
+    expect(got.from).toBeLessThan(12.3);
+    expect(got.stream).toEqual(simulate(next, { seed: 7 }).transitions);
+    expect(got.count).toBe(got.stream.length);
+  });
+
+  it('runs from the start whatever does not extend the preparation', async () => {
+    const cases: [string, Scenario, number][] = [
+      ['another seed', withFault(base, 12.3), 8],
+      ['a fault before the cursor', withFault(base, 4), 7],
+      ['another scenario', withFault(presets.demo!, 12.3), 7],
+    ];
+    for (const [what, sc, seed] of cases) {
+      const runner = createRunner(host());
+      await runner.prepare(base, 7, 12.3);
+      const got = await collect(runner, sc, seed);
+      expect(got.from, what).toBe(0);
+      expect(got.stream, what).toEqual(simulate(sc, { seed }).transitions);
+    }
+  });
+
+  it('a run that comes while the preparation goes on waits for it and goes on from it', async () => {
+    const h = host();
+    const runner = createRunner(h);
+    const prepared = runner.prepare(base, 1, 40);
+    const next = withFault(base, 40);
+    const got = await collect(runner, next, 1);
+    expect(await prepared).toBe(true);
+    expect(h.turns()).toBeGreaterThan(0);
+    expect(got.from).toBeGreaterThan(39.9);
+    expect(got.stream).toEqual(simulate(next, { seed: 1 }).transitions);
+  });
+
+  it('a newer preparation drops the older one, and a run takes a preparation once', async () => {
+    const runner = createRunner(host());
+    const first = runner.prepare(base, 1, 40);
+    const second = runner.prepare(base, 1, 20);
+    expect(await first).toBe(false);
+    expect(await second).toBe(true);
+    const a = await collect(runner, withFault(base, 20), 1);
+    expect(a.from).toBeGreaterThan(19.9);
+    // the preparation is used up: the next run starts from 0
+    const b = await collect(runner, withFault(base, 20), 1);
+    expect(b.from).toBe(0);
+    expect(b.stream).toEqual(a.stream);
+  });
+
+  it('sends partial batches while a run goes on', async () => {
+    const runner = createRunner(host());
+    const got = await collect(runner, base, 1);
+    // the clock moves 1 ms per look, one look per 1000 events: a flush every 30 looks or
+    // so, each short of 500 transitions
+    expect(got.batches).toBeGreaterThan(Math.ceil(got.stream.length / 500) + 1);
+    expect(got.stream).toEqual(simulate(base, { seed: 1 }).transitions);
+  });
+});
