@@ -31,7 +31,10 @@ const addedArb = fc.array(
     pick: fc.nat(),
     kind: fc.constantFrom(...FAULT_KINDS),
     // at the cut itself, or after it: a tick and a fault then share their instant
-    after: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 80 }).map((x) => x / 10)),
+    after: fc.oneof(
+      fc.constant(0),
+      fc.integer({ min: 1, max: 80 }).map((x) => x / 10),
+    ),
     duration: fc.option(fc.integer({ min: 1, max: 10 }), { nil: undefined }),
   }),
   { minLength: 1, maxLength: 3 },
@@ -84,14 +87,18 @@ describe('extending a run under way (an injection at the cursor)', () => {
     const cases: [string, Scenario][] = [
       // due before events already handled
       ['a fault in the past', { ...base, faults: [{ ...fault, at: cut - 1 }] }],
-      ['another topology', { ...base, hosts: [{ ...base.hosts[0]!, targets: 3 }], faults: [fault] }],
+      [
+        'another topology',
+        { ...base, hosts: [{ ...base.hosts[0]!, targets: 3 }], faults: [fault] },
+      ],
       ['other timings', { ...base, timings: { cmdTimeout: 5, tmf: 2 }, faults: [fault] }],
       ['a fault taken away', { ...base, faults: [] }],
       ['an end before now', { ...base, duration: cut - 1, faults: [fault] }],
       ['not a scenario', { ...base, faults: [{ ...fault, lun: '9:9:9:9' }] }],
     ];
     for (const [what, next] of cases) {
-      const from = what === 'a fault taken away' ? { ...base, faults: [{ ...fault, at: 50 }] } : base;
+      const from =
+        what === 'a fault taken away' ? { ...base, faults: [{ ...fault, at: 50 }] } : base;
       const got = extended(from, next, cut, [1000]);
       expect(got.ok, what).toBe(false);
       expect(got.transitions, what).toEqual(simulate(from).transitions);
