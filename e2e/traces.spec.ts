@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { done, expect, laneSteps, shot, test } from './helpers';
 
@@ -29,6 +30,29 @@ test('a recorded kernel trace opens through the file chooser and shows its recov
   await expect(model).toBeVisible({ timeout: 30_000 });
   await expect(model.locator('[data-lane="target:0:0:0"] [data-step="lun-reset"]')).toHaveCount(1);
   await shot(page, testInfo, 'trace-and-model');
+});
+
+test('a recorded kernel trace dropped on the page opens like one chosen', async ({
+  page,
+}, testInfo) => {
+  await page.goto('/');
+  await done(page);
+  const bytes = [...readFileSync(path.join(TRACES, 'host-lun-reset.trace.gz'))];
+  const drop = await page.evaluateHandle((b) => {
+    const dt = new DataTransfer();
+    dt.items.add(new File([new Uint8Array(b)], 'host-lun-reset.trace.gz'));
+    return dt;
+  }, bytes);
+  await page.dispatchEvent('.page', 'dragover', { dataTransfer: drop });
+  await expect(page.locator('[data-drop="true"]')).toBeAttached();
+  await page.dispatchEvent('.page', 'drop', { dataTransfer: drop });
+  await expect(page.locator('.page')).toHaveAttribute('data-source', 'trace', { timeout: 30_000 });
+  await expect(page.locator('[data-drop="true"]')).toHaveCount(0);
+  await expect(page.getByTestId('trace-banner')).toContainText('host-lun-reset');
+  await expect(page.locator('.tree [data-lun]')).toHaveCount(4);
+  const steps = await laneSteps(page, 'target:0:0:0');
+  expect(steps.find((s) => s.step === 'lun-reset')?.result).toBe('success');
+  await shot(page, testInfo, 'dropped-trace');
 });
 
 test('a broken trace file gives its line number and keeps the scenario', async ({
