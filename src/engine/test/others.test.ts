@@ -59,18 +59,42 @@ const always = (kind: FaultSpec['kind'], lun = '0:0:0:0'): FaultSpec => ({
 const target0 = ['0:0:0:0', '0:0:0:1', '0:0:0:2', '0:0:0:3'];
 
 describe('FreeBSD CAM', () => {
-  it('aborts with only the device queue frozen, then resets the LUN with the target busy', () => {
-    const r = simulate(others('cam'));
+  it('aborts, then resets the LUN, the target busy from the abort until the TM is freed', () => {
+    const sim = new Sim(others('cam'), { commandDetail: true });
+    const r = sim.run();
     const ss = steps(r.transitions);
     expect(ladder(ss)).toEqual(['abort:failed', 'lun-reset:success']);
-    const abort = during(r.transitions, ss[0]!);
-    expect([...abort]).toEqual([['0:0:0:0', 'lun']]);
-    // mprsas_prepare_for_tm: MPRSAS_TARGET_INRESET, every LUN of the target refused
-    const reset = during(r.transitions, ss[1]!);
-    expect([...reset.keys()].sort()).toEqual(target0);
-    expect(new Set(reset.values())).toEqual(new Set(['target']));
+    const [abort, reset] = ss as [Step, Step];
+    // mprsas_send_abort() and mprsas_send_reset() both call mprsas_prepare_for_tm():
+    // MPRSAS_TARGET_INRESET, every LUN of the target refused; the host's other targets go on
+    for (const at of [abort.t + 0.001, abort.end, reset.t + 0.001, reset.end - 0.001]) {
+      const by = blockedAt(r.transitions, at);
+      expect([...by.keys()].sort(), `t=${at}`).toEqual(target0);
+      expect(new Set(by.values()), `t=${at}`).toEqual(new Set(['target']));
+    }
+    // only mprsas_free_tm() clears the flag: no command reaches the target in between
+    const sent = r.transitions.filter(
+      (t) =>
+        t.type === 'cmd' &&
+        t.event === 'dispatched' &&
+        t.on.startsWith('0:0:0:') &&
+        t.t >= abort.t &&
+        t.t < reset.end,
+    );
+    expect(sent).toEqual([]);
+    // while the other targets' LUNs take commands all along
+    expect(
+      r.transitions.some(
+        (t) =>
+          t.type === 'cmd' &&
+          t.event === 'dispatched' &&
+          !t.on.startsWith('0:0:0:') &&
+          t.t > abort.t &&
+          t.t < reset.end,
+      ),
+    ).toBe(true);
     // and after it, nothing
-    expect(blockedAt(r.transitions, ss[1]!.end + 0.001).size).toBe(0);
+    expect(blockedAt(r.transitions, reset.end + 0.001).size).toBe(0);
     expect(r.metrics.eio).toBe(0);
     expect(r.metrics.recoveryTime).not.toBeNull();
   });
