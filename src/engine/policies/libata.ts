@@ -11,8 +11,9 @@
 // cleared after each. ata_eh_recover() resets the link (ata_eh_reset: hardreset, COMRESET),
 // never sooner than ATA_EH_RESET_COOL_DOWN (5 s) after the port's last reset, up to
 // ata_eh_reset_timeouts' four tries, and revalidates the device (IDENTIFY); the timed-out
-// command is retried without using up a retry (ata_eh_qc_retry). A device that cannot be
-// reset or revalidated is disabled (ata_dev_disable).
+// command is retried by ata_eh_qc_retry(), which uses up one of its retries (its err_mask
+// holds AC_ERR_TIMEOUT, so scmd->allowed is not raised). A device that cannot be reset or
+// revalidated is disabled (ata_dev_disable).
 import type { Cmd, Dev, Tgt } from '../model';
 import type { Ladder, Sim } from '../sim';
 import { addCmd, blockLevel, endCmd, failCmd, type SystemPolicy } from './system';
@@ -148,11 +149,11 @@ function* ataEh(sim: Sim, port: Tgt, cmd: Cmd): Ladder {
   }
   const cmds = [...rec.cmds];
   for (const c of cmds) {
-    if (ready) {
-      // ata_eh_qc_retry(): a timeout does not use up a retry (scmd->allowed++)
-      c.retries -= 1;
-      endCmd(sim, rec, c, 'ata_eh_qc_retry', 'retried after the reset');
-    } else
+    if (ready)
+      // ata_eh_finish() -> ata_eh_qc_retry(): a timed-out qc has AC_ERR_TIMEOUT in its
+      // err_mask, so scmd->allowed is not raised: the retry counts against the budget
+      endCmd(sim, rec, c, 'ata_eh_qc_retry', 'AC_ERR_TIMEOUT: retried after the reset');
+    else
       failCmd(
         sim,
         rec,

@@ -270,6 +270,22 @@ describe('Linux libata', () => {
   });
 });
 
+describe('Linux libata, retries', () => {
+  it('a timed-out command uses up a retry each time (AC_ERR_TIMEOUT: scmd->allowed not raised)', () => {
+    // one READ that times out three times, with two retries allowed: EIO after the third
+    const base = others('libata');
+    const sc: Scenario = {
+      ...base,
+      duration: 60,
+      timings: { ...base.timings, retries: 2 },
+      faults: [{ lun: '0:0:0:0', kind: 'timeout', at: 5, count: 3 }],
+    };
+    const r = simulate(sc);
+    expect(steps(r.transitions).filter((s) => s.step === 'link-reset')).toHaveLength(3);
+    expect(r.metrics.eio).toBe(1);
+  });
+});
+
 describe('the later LUN-only series', () => {
   it('goes from the LUN straight to the host, where lun+target tries the target', () => {
     const sc = withFaults('lun-only', [always('lun-reset-fails')]);
