@@ -82,7 +82,7 @@ export const STEP_TEXT: Record<StepKind, string> = {
   'link-reset':
     'libata: ata_eh_reset() hardresets the SATA link (COMRESET) of the port, then waits for the device to be ready. Only this port stops: every port is a Scsi_Host of its own.',
   'cool-down':
-    'libata: two resets of one link are at least ATA_EH_RESET_COOL_DOWN (5 s) apart, so a device that keeps timing out is reset at most every 5 s.',
+    'libata: ata_eh_reset() spaces the resets of one EH session: a failed hardreset is tried again at its deadline (ata_eh_reset_timeouts: 10, 10, then 35 s after the try started), and a new reset for a device that failed IDENTIFY waits until ATA_EH_RESET_COOL_DOWN (5 s) after the last one. The port stays blocked meanwhile. A new timeout starts a new session, which is not spaced from the last.',
   'speed-down':
     'libata: ata_eh_speed_down() reads the error ring: more than 3 timeouts in 10 minutes turn NCQ off, and the next time lower the link speed (6.0, 3.0, then 1.5 Gbps); one action per error, the ring cleared after it.',
 };
@@ -103,7 +103,7 @@ export const POLICY_EXPLAIN: Record<Scope, string> = {
   esxi: 'VMware ESXi PSA/NMP (vSphere Storage documentation; Disk.UseLunReset, Disk.ResetThreadMax, Disk.MaxResetLatency): an abort, then a LUN reset (never the target or bus by default) on a reset world; only that LUN waits; a reset past Disk.MaxResetLatency spawns another world, so several LUNs reset in parallel.',
   nvme: 'Linux NVMe (drivers/nvme/host/pci.c, core.c): nvme_timeout() polls the completion queue, then aborts and re-arms the timer; a second timeout disables and resets the controller, quiescing every namespace (the tree: one controller per host, one namespace per LUN).',
   libata:
-    'Linux libata (drivers/ata/libata-eh.c): each port is a Scsi_Host of its own (the tree: a target per port), so its EH stops that port only; hardreset of the link at most every 5 s (cool-down), NCQ off and link speed-down after repeated timeouts.',
+    'Linux libata (drivers/ata/libata-eh.c): each port is a Scsi_Host of its own (the tree: a target per port), so its EH stops that port only; hardreset of the link, a failed try retried at its deadline and a second reset of the session after the 5 s cool-down; NCQ off and link speed-down after repeated timeouts.',
 };
 
 export const RESULT_TEXT: Record<StepResult, string> = {

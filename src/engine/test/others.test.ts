@@ -239,7 +239,7 @@ describe('Linux libata', () => {
     expect(new Set(by.values())).toEqual(new Set(['target']));
   });
 
-  it('cools down between resets, turns NCQ off and then speeds the link down', () => {
+  it('turns NCQ off and then speeds the link down; resets of two EH sessions are not spaced', () => {
     const sc: Scenario = {
       ...others('libata'),
       duration: 120,
@@ -248,13 +248,12 @@ describe('Linux libata', () => {
     const sim = new Sim(sc);
     const r = sim.run();
     const ss = steps(r.transitions);
-    expect(ss.filter((s) => s.step === 'link-reset')).toHaveLength(8);
-    // resets 2 s + timeout 2.5 s apart: each after the first waits for the 5 s cool-down
-    const cool = ss.filter((s) => s.step === 'cool-down');
-    expect(cool.length).toBeGreaterThan(0);
     const resets = ss.filter((s) => s.step === 'link-reset');
-    for (let i = 1; i < resets.length; i++)
-      expect(resets[i]!.t - resets[i - 1]!.t).toBeGreaterThanOrEqual(5 - 1e-6);
+    expect(resets).toHaveLength(8);
+    // each timeout is an EH session of its own, and ehc->last_reset is zeroed when one starts:
+    // resets (2 s) and timeouts (2.5 s) follow each other with no cool-down between them
+    expect(ss.filter((s) => s.step === 'cool-down')).toEqual([]);
+    expect(resets[1]!.t - resets[0]!.t).toBeLessThan(5);
     // the 4th error within 10 minutes: NCQ off; the 8th: the link to 3.0 Gbps
     const spdn = r.transitions.filter(
       (t): t is StepTransition => t.type === 'step' && t.step === 'speed-down' && t.phase === 'end',
@@ -267,6 +266,41 @@ describe('Linux libata', () => {
       ncqOff: true,
       speed: 1,
     });
+  });
+
+  it('within one EH session, a device that fails IDENTIFY is reset again after the cool-down, 3 times', () => {
+    const r = simulate(withFaults('libata', [always('tur-fails')]));
+    const ss = steps(r.transitions);
+    expect(ladder(ss)).toEqual([
+      'link-reset:success',
+      'cool-down:done',
+      'link-reset:success',
+      'cool-down:done',
+      'link-reset:success',
+      'offline:done',
+    ]);
+    const resets = ss.filter((s) => s.step === 'link-reset');
+    for (let i = 1; i < resets.length; i++)
+      expect(resets[i]!.t - resets[i - 1]!.t).toBeCloseTo(5, 6);
+    // the port stays blocked throughout, and the device is disabled at the end
+    for (const c of ss.filter((s) => s.step === 'cool-down')) {
+      const by = during(r.transitions, c);
+      expect([...by.keys()].sort()).toEqual(target0);
+      expect(new Set(by.values())).toEqual(new Set(['target']));
+    }
+    expect(r.metrics.offlined).toEqual(['0:0:0:0']);
+  });
+
+  it('a failed hardreset is retried at its deadline: 10, 10, then 35 s after each try starts', () => {
+    const sc = withFaults('libata', [always('target-reset-fails')]);
+    const r = simulate({ ...sc, duration: 120 });
+    const resets = steps(r.transitions).filter((s) => s.step === 'link-reset');
+    expect(resets.map((s) => s.result)).toEqual(['failed', 'failed', 'failed', 'failed']);
+    const gaps = resets.slice(1).map((s, i) => s.t - resets[i]!.t);
+    expect(gaps[0]).toBeCloseTo(10, 6);
+    expect(gaps[1]).toBeCloseTo(10, 6);
+    expect(gaps[2]).toBeCloseTo(35, 6);
+    expect(r.metrics.offlined).toEqual(['0:0:0:0']);
   });
 });
 
