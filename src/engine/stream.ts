@@ -59,7 +59,7 @@ export type StepKind =
   | 'controller-reset' // NVMe: nvme_reset_ctrl(), every namespace of the controller quiesced
   | 'reinit' // FreeBSD mpr/mps: mpr_reinit(), the controller's diag reset
   | 'link-reset' // libata: ata_eh_reset(), the SATA link's hardreset (COMRESET)
-  | 'cool-down' // libata: ATA_EH_RESET_COOL_DOWN between two resets of a link
+  | 'cool-down' // libata: a wait between two resets of one EH session (a try's deadline, or ATA_EH_RESET_COOL_DOWN)
   | 'speed-down'; // libata: ata_eh_speed_down() after repeated errors
 
 /** skipped: the step ran and found nothing to do (the kernel traces get_sense that way). */

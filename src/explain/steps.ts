@@ -82,7 +82,7 @@ export const STEP_TEXT: Record<StepKind, string> = {
   'link-reset':
     'libata: ata_eh_reset() hardresets the SATA link (COMRESET) of the port, then waits for the device to be ready. Only this port stops: every port is a Scsi_Host of its own.',
   'cool-down':
-    'libata: two resets of one link are at least ATA_EH_RESET_COOL_DOWN (5 s) apart, so a device that keeps timing out is reset at most every 5 s.',
+    'libata: ata_eh_reset() spaces the resets of one EH session: a failed hardreset is tried again at its deadline (ata_eh_reset_timeouts: 10, 10, then 35 s after the try started), and a new reset for a device that failed IDENTIFY waits until ATA_EH_RESET_COOL_DOWN (5 s) after the last one. The port stays blocked meanwhile. A new timeout starts a new session, which is not spaced from the last.',
   'speed-down':
     'libata: ata_eh_speed_down() reads the error ring: more than 3 timeouts in 10 minutes turn NCQ off, and the next time lower the link speed (6.0, 3.0, then 1.5 Gbps); one action per error, the ring cleared after it.',
 };
@@ -97,13 +97,13 @@ export const POLICY_EXPLAIN: Record<Scope, string> = {
     "The series' LUN then target scope: the LUN's ladder, then its target's, then the host's.",
   'lun-only':
     "The series' later LUN-only variant: the LUN's own ladder (abort, LUN reset, TUR) with only its queue quiesced, then straight to host recovery: there is no target level.",
-  cam: 'FreeBSD CAM with mpr/mps (sys/cam/cam_periph.c, cam_xpt.c, scsi/scsi_da.c, dev/mpr/mpr_sas.c): the timed-out CCB freezes only its device queue; ABORT TASK, LUN reset, target reset (each judged by the commands still outstanding after it; the target answers CAM_BUSY while a reset TM runs on it), then mpr_reinit() of the controller.',
+  cam: 'FreeBSD CAM with mpr/mps (sys/cam/cam_periph.c, cam_xpt.c, scsi/scsi_da.c, dev/mpr/mpr_sas.c): the timed-out CCB freezes only its device queue; ABORT TASK, LUN reset, target reset (each judged by the commands still outstanding after it; from the abort until the TM is freed the target is INRESET and answers CAM_BUSY), then mpr_reinit() of the controller.',
   storport:
     'Windows Storport (learn.microsoft.com: Storport, HwStorResetBus, SRB_FUNCTION_RESET_LOGICAL_UNIT / RESET_DEVICE; disk TimeOutValue 60 s): only the logical unit queue is paused; no abort reaches the miniport; LU reset, target reset, then a bus reset that pauses every queue of the adapter.',
   esxi: 'VMware ESXi PSA/NMP (vSphere Storage documentation; Disk.UseLunReset, Disk.ResetThreadMax, Disk.MaxResetLatency): an abort, then a LUN reset (never the target or bus by default) on a reset world; only that LUN waits; a reset past Disk.MaxResetLatency spawns another world, so several LUNs reset in parallel.',
   nvme: 'Linux NVMe (drivers/nvme/host/pci.c, core.c): nvme_timeout() polls the completion queue, then aborts and re-arms the timer; a second timeout disables and resets the controller, quiescing every namespace (the tree: one controller per host, one namespace per LUN).',
   libata:
-    'Linux libata (drivers/ata/libata-eh.c): each port is a Scsi_Host of its own (the tree: a target per port), so its EH stops that port only; hardreset of the link at most every 5 s (cool-down), NCQ off and link speed-down after repeated timeouts.',
+    'Linux libata (drivers/ata/libata-eh.c): each port is a Scsi_Host of its own (the tree: a target per port), so its EH stops that port only; hardreset of the link, a failed try retried at its deadline and a second reset of the session after the 5 s cool-down; NCQ off and link speed-down after repeated timeouts.',
 };
 
 export const RESULT_TEXT: Record<StepResult, string> = {
@@ -159,9 +159,9 @@ export const POLICY_BLOCK_TEXT: Partial<Record<Scope, Partial<Record<BlockScope,
     lun: "LUN recovery (the later LUN-only series): only this device's request queue is quiesced while its ladder runs; what it cannot resolve goes straight to the host",
   },
   cam: {
-    lun: 'FreeBSD CAM: the device queue is frozen (xpt_freeze_devq, CAM_DEV_QFRZN) while its TM runs; the target and the SIM go on',
+    lun: "FreeBSD CAM: the timed-out CCB's device queue is frozen (xpt_freeze_devq, CAM_DEV_QFRZN), waiting for the target's task management request; the SIM goes on",
     target:
-      'FreeBSD mpr/mps: a LUN or target reset is out on the target (MPRSAS_TARGET_INRESET), so mprsas_action_scsiio() answers CAM_BUSY to every LUN of it until the TM completes',
+      'FreeBSD mpr/mps: a task management request (abort, LUN or target reset) is out on the target (MPRSAS_TARGET_INRESET), so mprsas_action_scsiio() answers CAM_BUSY to every LUN of it until mprsas_free_tm()',
     host: "FreeBSD mpr/mps: mpr_reinit() diag-resets the controller with the SIM's queue frozen: every device behind it waits",
   },
   storport: {

@@ -6,13 +6,15 @@
 //   mprsas_send_reset with MPR_RESET_TIMEOUT, mprsas_abort_complete,
 //   mprsas_logical_unit_reset_complete, mprsas_target_reset_complete, mprsas_prepare_for_tm
 //   and MPRSAS_TARGET_INRESET, mpr_reinit).
-// A timed-out CCB freezes only its device's queue. The SIM aborts it (ABORT TASK); each TM's
-// completion counts the commands still outstanding on the LUN (or the target): none left is
-// success, any left sends the next TM: LUN reset, then target reset. While a LUN or target
-// reset is out, the target is flagged INRESET and mprsas_action_scsiio() refuses every
-// command to any of its LUNs with CAM_BUSY (frozen and requeued). If the target reset leaves
-// commands, mpr_reinit() resets the controller (the SIM's queue frozen, every device of it
-// waits). The aborted or reset CCB comes back to da, whose cam_periph_error() retries it.
+// A timed-out CCB freezes only its device's queue (the SIM's queue goes on). The SIM aborts it
+// (ABORT TASK); each TM's completion counts the commands still outstanding on the LUN (or the
+// target): none left is success, any left sends the next TM: LUN reset, then target reset.
+// mprsas_send_abort() and mprsas_send_reset() both call mprsas_prepare_for_tm(), which flags
+// the target INRESET, and only mprsas_free_tm() clears it, when the recovery is over: from the
+// abort to the last TM, mprsas_action_scsiio() refuses every command to any of the target's
+// LUNs with CAM_BUSY (frozen and requeued). If the target reset leaves commands, mpr_reinit()
+// resets the controller (the SIM's queue frozen, every device of it waits). The aborted or
+// reset CCB comes back to da, whose cam_periph_error() retries it.
 import type { Cmd, Dev, Recovery } from '../model';
 import type { Ladder, Sim, Sub } from '../sim';
 import {
@@ -62,13 +64,21 @@ function* camRecovery(sim: Sim, d: Dev, cmd: Cmd): Ladder {
     sim,
     { kind: 'lun', d },
     'xpt_freeze_devq',
-    'CAM_DEV_QFRZN: only this device queue is frozen; its target and the SIM go on',
+    "CAM_DEV_QFRZN: the timed-out CCB's device queue is frozen; the SIM queue goes on",
   );
   addCmd(sim, rec, cmd, 'mprsas_scsiio_timeout', 'the timed-out CCB joins targ->timedout_commands');
+  // one TM per target (targ->tm): mprsas_prepare_for_tm() flags it INRESET for the abort
+  // already, and the flag stays until mprsas_free_tm() ends the recovery
+  const trec = yield* blockLevel(
+    sim,
+    { kind: 'target', t: tgt },
+    'mprsas_send_abort -> mprsas_prepare_for_tm',
+    'MPRSAS_TARGET_INRESET: mprsas_action_scsiio() answers CAM_BUSY to every LUN of the target until the TM is freed',
+  );
   sim.op('wake-up', 'lun', d.id, 'mprsas_send_abort', 'the SIM sends a task management request');
   const left = (): number => rec.cmds.filter((c) => c.dev === d).length;
 
-  // ABORT TASK: only the device's queue is frozen while it runs
+  // ABORT TASK, then LUN reset, then target reset, the target INRESET throughout
   let r = yield* camTm(
     sim,
     'abort',
@@ -78,12 +88,32 @@ function* camRecovery(sim: Sim, d: Dev, cmd: Cmd): Ladder {
     CAM_ABORT_TIMEOUT,
     () => !sim.fire(d.faults, 'abort-fails'),
   );
-  // LUN reset, then target reset: the target is INRESET while each runs
-  if (r === 'outstanding')
-    r = yield* targetTm(sim, d, 'lun-reset', () => !sim.fire(d.faults, 'lun-reset-fails'));
-  if (r === 'outstanding')
-    r = yield* targetTm(sim, d, 'target-reset', () => !sim.fire(tgt.faults, 'target-reset-fails'));
+  if (r === 'outstanding') {
+    r = yield* camTm(
+      sim,
+      'lun-reset',
+      'lun',
+      d.id,
+      'mprsas_send_reset(LOGICAL_UNIT_RESET) -> mprsas_logical_unit_reset_complete',
+      CAM_RESET_TIMEOUT,
+      () => !sim.fire(d.faults, 'lun-reset-fails'),
+    );
+    if (r === 'done') sim.resetUA([d]);
+  }
+  if (r === 'outstanding') {
+    r = yield* camTm(
+      sim,
+      'target-reset',
+      'target',
+      tgt.id,
+      'mprsas_send_reset(TARGET_RESET) -> mprsas_target_reset_complete',
+      CAM_RESET_TIMEOUT,
+      () => !sim.fire(tgt.faults, 'target-reset-fails'),
+    );
+    if (r === 'done') sim.resetUA(tgt.devs);
+  }
   if (r === 'done') {
+    unblockLevel(sim, trec, 'mprsas_free_tm', 'INRESET cleared, xpt_release_devq');
     finish(sim, rec, d, 'xpt_release_devq', `no command outstanding: ${left()} to retry`);
     return;
   }
@@ -108,6 +138,8 @@ function* camRecovery(sim: Sim, d: Dev, cmd: Cmd): Ladder {
     'the SIM queue is frozen: every device of the controller waits for the diag reset',
   );
   for (const c of [...rec.cmds]) moveCmd(sim, rec, hrec, c);
+  // mprsas_handle_reinit(): every target's flags become INDIAGRESET; the SIM queue holds them
+  unblockLevel(sim, trec, 'mprsas_handle_reinit', 'INRESET cleared: the SIM queue is frozen');
   unblockLevel(sim, rec, 'xpt_release_devq');
   const id = sim.stepStart('reinit', 'host', h.id, 'mpr_reinit', 'diag reset, then port enable');
   yield CAM_REINIT_TIME;
@@ -135,11 +167,6 @@ function* camRecovery(sim: Sim, d: Dev, cmd: Cmd): Ladder {
   unblockLevel(sim, hrec, 'xpt_release_simq');
 }
 
-/**
- * mprsas_send_reset(): mprsas_prepare_for_tm() sets MPRSAS_TARGET_INRESET, so every LUN of
- * the target gets CAM_BUSY until the TM completes; its completion counts what is still
- * outstanding.
- */
 type TmResult = 'done' | 'outstanding' | 'timeout';
 
 /**
@@ -175,36 +202,6 @@ function* camTm(
     done ? 'no command outstanding' : 'commands still outstanding',
   );
   return done ? 'done' : 'outstanding';
-}
-
-function* targetTm(
-  sim: Sim,
-  d: Dev,
-  step: 'lun-reset' | 'target-reset',
-  ok: () => boolean,
-): Sub<TmResult> {
-  const tgt = d.tgt;
-  const trec = yield* blockLevel(
-    sim,
-    { kind: 'target', t: tgt },
-    'mprsas_prepare_for_tm',
-    'MPRSAS_TARGET_INRESET: mprsas_action_scsiio() answers CAM_BUSY to every LUN of the target while the TM runs',
-  );
-  const lun = step === 'lun-reset';
-  const r = yield* camTm(
-    sim,
-    step,
-    lun ? 'lun' : 'target',
-    lun ? d.id : tgt.id,
-    lun
-      ? 'mprsas_send_reset(LOGICAL_UNIT_RESET) -> mprsas_logical_unit_reset_complete'
-      : 'mprsas_send_reset(TARGET_RESET) -> mprsas_target_reset_complete',
-    CAM_RESET_TIMEOUT,
-    ok,
-  );
-  unblockLevel(sim, trec, 'mprsas_prepare_for_tm: INRESET cleared, xpt_release_devq');
-  if (r === 'done') sim.resetUA(lun ? [d] : tgt.devs);
-  return r;
 }
 
 function finish(sim: Sim, rec: Recovery, d: Dev, fn: string, detail: string): void {

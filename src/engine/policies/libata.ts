@@ -9,17 +9,24 @@
 // ring: more than 3 such errors in 10 minutes turns NCQ off first, and the next time speeds
 // the link down (sata_down_spd_limit: 6.0 -> 3.0 -> 1.5 Gbps), one action per error, the ring
 // cleared after each. ata_eh_recover() resets the link (ata_eh_reset: hardreset, COMRESET),
-// never sooner than ATA_EH_RESET_COOL_DOWN (5 s) after the port's last reset, up to
-// ata_eh_reset_timeouts' four tries, and revalidates the device (IDENTIFY); the timed-out
-// command is retried without using up a retry (ata_eh_qc_retry). A device that cannot be
-// reset or revalidated is disabled (ata_dev_disable).
+// up to ata_eh_reset_timeouts' four tries, a failed try retried at its deadline (10, 10, 35 s
+// after its start; the last at a lower link speed), and revalidates the device (IDENTIFY); a
+// device that fails it is reset again, up to ATA_EH_DEV_TRIES (3) times, each reset of the
+// EH session no sooner than ATA_EH_RESET_COOL_DOWN (5 s) after the last (ehc->last_reset is
+// zeroed when a session starts, so resets of two sessions are not spaced); the timed-out
+// command is retried by ata_eh_qc_retry(), which uses up one of its retries (its err_mask
+// holds AC_ERR_TIMEOUT, so scmd->allowed is not raised). A device that cannot be reset or
+// revalidated is disabled (ata_dev_disable).
 import type { Cmd, Dev, Tgt } from '../model';
-import type { Ladder, Sim } from '../sim';
+import type { Ladder, Sim, Sub } from '../sim';
 import { addCmd, blockLevel, endCmd, failCmd, type SystemPolicy } from './system';
 
 export const ATA_EH_RESET_COOL_DOWN = 5;
-/** ata_eh_reset_timeouts[]: how many hardreset tries */
-export const ATA_EH_RESET_TRIES = 4;
+/** ata_eh_reset_timeouts[]: a try's deadline after its start, one per hardreset try */
+export const ATA_EH_RESET_TIMEOUTS = [10, 10, 35, 5];
+export const ATA_EH_RESET_TRIES = ATA_EH_RESET_TIMEOUTS.length;
+/** ATA_EH_DEV_TRIES: how many times ata_eh_recover() resets for a device that fails revalidation */
+export const ATA_EH_DEV_TRIES = 3;
 /** ata_eh_speed_down_verdict(): "more than 3" TOUT_HSM errors within 10 minutes */
 export const ATA_SPDN_ERRORS = 3;
 export const ATA_SPDN_WINDOW = 600;
@@ -31,18 +38,12 @@ export interface AtaDevState {
   ncqOff: boolean;
   speed: number;
 }
-/** A port's last reset (for the cool-down). */
-const state = new WeakMap<
-  Sim,
-  { devs: Map<string, AtaDevState>; lastReset: Map<string, number> }
->();
+/** Each device's error ring (dev->ering outlives an EH session; ehc->last_reset does not). */
+const state = new WeakMap<Sim, { devs: Map<string, AtaDevState> }>();
 
-export function ataState(sim: Sim): {
-  devs: Map<string, AtaDevState>;
-  lastReset: Map<string, number>;
-} {
+export function ataState(sim: Sim): { devs: Map<string, AtaDevState> } {
   let s = state.get(sim);
-  if (!s) state.set(sim, (s = { devs: new Map(), lastReset: new Map() }));
+  if (!s) state.set(sim, (s = { devs: new Map() }));
   return s;
 }
 
@@ -102,43 +103,49 @@ function* ataEh(sim: Sim, port: Tgt, cmd: Cmd): Ladder {
     sim.stepEnd(id, 'speed-down', 'target', d.id, fn, 'done', what);
   }
 
-  // ata_eh_recover() -> ata_eh_reset(): hardreset, each try after the cool-down
-  let ok = false;
-  for (let attempt = 1; attempt <= ATA_EH_RESET_TRIES && !ok; attempt++) {
-    const last = st.lastReset.get(port.id);
-    if (last !== undefined && sim.now - last < ATA_EH_RESET_COOL_DOWN) {
-      const wait = last + ATA_EH_RESET_COOL_DOWN - sim.now;
-      const id = sim.stepStart(
-        'cool-down',
-        'target',
-        port.id,
-        'ata_eh_reset: ATA_EH_RESET_COOL_DOWN',
-        `${wait.toFixed(3)} s until 5 s after the last reset`,
-      );
-      yield wait;
-      sim.stepEnd(
-        id,
-        'cool-down',
-        'target',
-        port.id,
-        'ata_eh_reset: ATA_EH_RESET_COOL_DOWN',
-        'done',
-      );
-    }
-    st.lastReset.set(port.id, sim.now);
-    ok = yield* sim.tmf(
-      'link-reset',
-      'target',
-      port.id,
-      'ata_eh_reset -> sata_link_hardreset (COMRESET)',
-      () => !sim.fire(port.faults, 'target-reset-fails'),
-      `try ${attempt} of ${ATA_EH_RESET_TRIES}`,
-    );
-    // the last try is made at a lower link speed (sata_down_spd_limit before it)
-    if (!ok && attempt === ATA_EH_RESET_TRIES - 1 && ds.speed < SATA_SPEEDS.length - 1) ds.speed++;
-  }
+  // ata_eh_recover(): reset the link, then revalidate the device; a device that fails
+  // revalidation gets ATA_EH_DEV_TRIES chances, each with a new reset
+  let lastReset: number | null = null; // ehc->last_reset: this EH session's, zeroed at its start
   let ready = false;
-  if (ok) {
+  for (let devTry = 1; devTry <= ATA_EH_DEV_TRIES && !ready; devTry++) {
+    // ata_eh_reset(): a second reset in one EH session (ATA_EHI_DID_RESET) comes no sooner
+    // than ATA_EH_RESET_COOL_DOWN after the last one started
+    if (lastReset !== null && sim.now < lastReset + ATA_EH_RESET_COOL_DOWN)
+      yield* ataWait(
+        sim,
+        port,
+        'ata_eh_reset: ATA_EH_RESET_COOL_DOWN',
+        lastReset + ATA_EH_RESET_COOL_DOWN - sim.now,
+        'until 5 s after the last reset of this EH session',
+      );
+    let ok = false;
+    for (let attempt = 1; attempt <= ATA_EH_RESET_TRIES && !ok; attempt++) {
+      const start = sim.now;
+      lastReset = start;
+      ok = yield* sim.tmf(
+        'link-reset',
+        'target',
+        port.id,
+        'ata_eh_reset -> sata_link_hardreset (COMRESET)',
+        () => !sim.fire(port.faults, 'target-reset-fails'),
+        `try ${attempt} of ${ATA_EH_RESET_TRIES}`,
+      );
+      if (ok || attempt === ATA_EH_RESET_TRIES) break;
+      // a failed try is retried at its deadline (ata_eh_reset_timeouts[] after its start)
+      const deadline = start + ATA_EH_RESET_TIMEOUTS[attempt - 1]!;
+      if (sim.now < deadline)
+        yield* ataWait(
+          sim,
+          port,
+          'ata_eh_reset: reset failed, retrying',
+          deadline - sim.now,
+          `try ${attempt} started ${ATA_EH_RESET_TIMEOUTS[attempt - 1]} s before the next`,
+        );
+      // the last try is made at a lower link speed (sata_down_spd_limit before it)
+      if (attempt === ATA_EH_RESET_TRIES - 1 && ds.speed < SATA_SPEEDS.length - 1) ds.speed++;
+    }
+    // ata_eh_recover(): "reset failed, giving up"
+    if (!ok) break;
     sim.resetUA(port.devs);
     ready = yield* sim.tur(
       d,
@@ -148,11 +155,11 @@ function* ataEh(sim: Sim, port: Tgt, cmd: Cmd): Ladder {
   }
   const cmds = [...rec.cmds];
   for (const c of cmds) {
-    if (ready) {
-      // ata_eh_qc_retry(): a timeout does not use up a retry (scmd->allowed++)
-      c.retries -= 1;
-      endCmd(sim, rec, c, 'ata_eh_qc_retry', 'retried after the reset');
-    } else
+    if (ready)
+      // ata_eh_finish() -> ata_eh_qc_retry(): a timed-out qc has AC_ERR_TIMEOUT in its
+      // err_mask, so scmd->allowed is not raised: the retry counts against the budget
+      endCmd(sim, rec, c, 'ata_eh_qc_retry', 'AC_ERR_TIMEOUT: retried after the reset');
+    else
       failCmd(
         sim,
         rec,
@@ -173,6 +180,13 @@ function* ataEh(sim: Sim, port: Tgt, cmd: Cmd): Ladder {
   sim.refreshAll(port.devs);
   for (const x of port.devs) sim.kick(x);
   sim.poke();
+}
+
+/** The port waits, blocked, before its next reset. */
+function* ataWait(sim: Sim, port: Tgt, fn: string, seconds: number, detail: string): Sub<void> {
+  const id = sim.stepStart('cool-down', 'target', port.id, fn, `${seconds.toFixed(3)} s ${detail}`);
+  yield seconds;
+  sim.stepEnd(id, 'cool-down', 'target', port.id, fn, 'done');
 }
 
 /** What speed-down did to a device (for the tests and the page). */

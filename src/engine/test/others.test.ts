@@ -59,18 +59,42 @@ const always = (kind: FaultSpec['kind'], lun = '0:0:0:0'): FaultSpec => ({
 const target0 = ['0:0:0:0', '0:0:0:1', '0:0:0:2', '0:0:0:3'];
 
 describe('FreeBSD CAM', () => {
-  it('aborts with only the device queue frozen, then resets the LUN with the target busy', () => {
-    const r = simulate(others('cam'));
+  it('aborts, then resets the LUN, the target busy from the abort until the TM is freed', () => {
+    const sim = new Sim(others('cam'), { commandDetail: true });
+    const r = sim.run();
     const ss = steps(r.transitions);
     expect(ladder(ss)).toEqual(['abort:failed', 'lun-reset:success']);
-    const abort = during(r.transitions, ss[0]!);
-    expect([...abort]).toEqual([['0:0:0:0', 'lun']]);
-    // mprsas_prepare_for_tm: MPRSAS_TARGET_INRESET, every LUN of the target refused
-    const reset = during(r.transitions, ss[1]!);
-    expect([...reset.keys()].sort()).toEqual(target0);
-    expect(new Set(reset.values())).toEqual(new Set(['target']));
+    const [abort, reset] = ss as [Step, Step];
+    // mprsas_send_abort() and mprsas_send_reset() both call mprsas_prepare_for_tm():
+    // MPRSAS_TARGET_INRESET, every LUN of the target refused; the host's other targets go on
+    for (const at of [abort.t + 0.001, abort.end, reset.t + 0.001, reset.end - 0.001]) {
+      const by = blockedAt(r.transitions, at);
+      expect([...by.keys()].sort(), `t=${at}`).toEqual(target0);
+      expect(new Set(by.values()), `t=${at}`).toEqual(new Set(['target']));
+    }
+    // only mprsas_free_tm() clears the flag: no command reaches the target in between
+    const sent = r.transitions.filter(
+      (t) =>
+        t.type === 'cmd' &&
+        t.event === 'dispatched' &&
+        t.on.startsWith('0:0:0:') &&
+        t.t >= abort.t &&
+        t.t < reset.end,
+    );
+    expect(sent).toEqual([]);
+    // while the other targets' LUNs take commands all along
+    expect(
+      r.transitions.some(
+        (t) =>
+          t.type === 'cmd' &&
+          t.event === 'dispatched' &&
+          !t.on.startsWith('0:0:0:') &&
+          t.t > abort.t &&
+          t.t < reset.end,
+      ),
+    ).toBe(true);
     // and after it, nothing
-    expect(blockedAt(r.transitions, ss[1]!.end + 0.001).size).toBe(0);
+    expect(blockedAt(r.transitions, reset.end + 0.001).size).toBe(0);
     expect(r.metrics.eio).toBe(0);
     expect(r.metrics.recoveryTime).not.toBeNull();
   });
@@ -215,7 +239,7 @@ describe('Linux libata', () => {
     expect(new Set(by.values())).toEqual(new Set(['target']));
   });
 
-  it('cools down between resets, turns NCQ off and then speeds the link down', () => {
+  it('turns NCQ off and then speeds the link down; resets of two EH sessions are not spaced', () => {
     const sc: Scenario = {
       ...others('libata'),
       duration: 120,
@@ -224,13 +248,12 @@ describe('Linux libata', () => {
     const sim = new Sim(sc);
     const r = sim.run();
     const ss = steps(r.transitions);
-    expect(ss.filter((s) => s.step === 'link-reset')).toHaveLength(8);
-    // resets 2 s + timeout 2.5 s apart: each after the first waits for the 5 s cool-down
-    const cool = ss.filter((s) => s.step === 'cool-down');
-    expect(cool.length).toBeGreaterThan(0);
     const resets = ss.filter((s) => s.step === 'link-reset');
-    for (let i = 1; i < resets.length; i++)
-      expect(resets[i]!.t - resets[i - 1]!.t).toBeGreaterThanOrEqual(5 - 1e-6);
+    expect(resets).toHaveLength(8);
+    // each timeout is an EH session of its own, and ehc->last_reset is zeroed when one starts:
+    // resets (2 s) and timeouts (2.5 s) follow each other with no cool-down between them
+    expect(ss.filter((s) => s.step === 'cool-down')).toEqual([]);
+    expect(resets[1]!.t - resets[0]!.t).toBeLessThan(5);
     // the 4th error within 10 minutes: NCQ off; the 8th: the link to 3.0 Gbps
     const spdn = r.transitions.filter(
       (t): t is StepTransition => t.type === 'step' && t.step === 'speed-down' && t.phase === 'end',
@@ -243,6 +266,57 @@ describe('Linux libata', () => {
       ncqOff: true,
       speed: 1,
     });
+  });
+
+  it('within one EH session, a device that fails IDENTIFY is reset again after the cool-down, 3 times', () => {
+    const r = simulate(withFaults('libata', [always('tur-fails')]));
+    const ss = steps(r.transitions);
+    expect(ladder(ss)).toEqual([
+      'link-reset:success',
+      'cool-down:done',
+      'link-reset:success',
+      'cool-down:done',
+      'link-reset:success',
+      'offline:done',
+    ]);
+    const resets = ss.filter((s) => s.step === 'link-reset');
+    for (let i = 1; i < resets.length; i++)
+      expect(resets[i]!.t - resets[i - 1]!.t).toBeCloseTo(5, 6);
+    // the port stays blocked throughout, and the device is disabled at the end
+    for (const c of ss.filter((s) => s.step === 'cool-down')) {
+      const by = during(r.transitions, c);
+      expect([...by.keys()].sort()).toEqual(target0);
+      expect(new Set(by.values())).toEqual(new Set(['target']));
+    }
+    expect(r.metrics.offlined).toEqual(['0:0:0:0']);
+  });
+
+  it('a failed hardreset is retried at its deadline: 10, 10, then 35 s after each try starts', () => {
+    const sc = withFaults('libata', [always('target-reset-fails')]);
+    const r = simulate({ ...sc, duration: 120 });
+    const resets = steps(r.transitions).filter((s) => s.step === 'link-reset');
+    expect(resets.map((s) => s.result)).toEqual(['failed', 'failed', 'failed', 'failed']);
+    const gaps = resets.slice(1).map((s, i) => s.t - resets[i]!.t);
+    expect(gaps[0]).toBeCloseTo(10, 6);
+    expect(gaps[1]).toBeCloseTo(10, 6);
+    expect(gaps[2]).toBeCloseTo(35, 6);
+    expect(r.metrics.offlined).toEqual(['0:0:0:0']);
+  });
+});
+
+describe('Linux libata, retries', () => {
+  it('a timed-out command uses up a retry each time (AC_ERR_TIMEOUT: scmd->allowed not raised)', () => {
+    // one READ that times out three times, with two retries allowed: EIO after the third
+    const base = others('libata');
+    const sc: Scenario = {
+      ...base,
+      duration: 60,
+      timings: { ...base.timings, retries: 2 },
+      faults: [{ lun: '0:0:0:0', kind: 'timeout', at: 5, count: 3 }],
+    };
+    const r = simulate(sc);
+    expect(steps(r.transitions).filter((s) => s.step === 'link-reset')).toHaveLength(3);
+    expect(r.metrics.eio).toBe(1);
   });
 });
 

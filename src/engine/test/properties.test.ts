@@ -63,6 +63,8 @@ function checkStream(sc: Scenario, trs: Transition[], outstanding: number): stri
 
 describe('engine properties', () => {
   it('holds its invariants over random topologies and fault storms', () => {
+    // the policies a run recovered a timeout with: every one of them must have been exercised
+    const exercised = new Set<string>();
     fc.assert(
       fc.property(scenarioArb, (sc) => {
         const sim = new Sim(sc, { commandDetail: true });
@@ -137,9 +139,13 @@ describe('engine properties', () => {
             expect(d.scope, tr.on).not.toBe('lun-only');
             expect(['esxi', 'storport', 'nvme'], tr.on).not.toContain(d.scope);
           }
+        for (const tr of r.transitions)
+          if (tr.type === 'cmd' && tr.event === 'timeout')
+            exercised.add(sim.devById.get(tr.on)!.scope);
       }),
       { numRuns: 150, seed: 20261201 },
     );
+    expect([...exercised].sort()).toEqual([...SCOPES].sort());
   });
 
   it('is a pure function of scenario and seed', () => {
