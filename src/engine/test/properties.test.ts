@@ -7,6 +7,7 @@ import type { Scenario } from '../scenario';
 import { Sim } from '../sim';
 import { scenarioArb } from './arbitraries';
 import {
+  SCOPES,
   type BlockScope,
   type DeviceState,
   type HostState,
