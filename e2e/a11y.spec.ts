@@ -180,6 +180,12 @@ test.describe('accessibility and keyboard', () => {
     await page.keyboard.press('d');
     const [a2] = await domain(page);
     expect(a2).toBeGreaterThan(a1);
+    // A pans back left, the width kept
+    await page.keyboard.press('a');
+    const [a2l, b2l] = await domain(page);
+    expect(a2l).toBeLessThan(a2);
+    expect(b2l - a2l).toBeCloseTo(b1 - a1, 6);
+    await page.keyboard.press('d');
     await page.keyboard.press('s');
     const [a3, b3] = await domain(page);
     expect(b3 - a3).toBeGreaterThan(b1 - a1);
