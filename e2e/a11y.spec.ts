@@ -42,6 +42,17 @@ const domain = async (page: Page): Promise<[number, number]> => {
   return [a!, b!];
 };
 
+/** Relative luminance (WCAG) of a CSS rgb()/rgba() colour. */
+function luminance(css: string): number {
+  const m = /rgba?\(\s*([\d.]+)[ ,]+([\d.]+)[ ,]+([\d.]+)/.exec(css);
+  if (!m) throw new Error(`not an rgb() colour: ${css}`);
+  const [r, g, b] = [m[1], m[2], m[3]].map((v) => {
+    const c = Number(v) / 255;
+    return c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+  });
+  return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
+}
+
 test.describe('accessibility and keyboard', () => {
   for (const scheme of ['light', 'dark'] as const)
     test(`axe finds nothing serious in the main views (${scheme})`, async ({ page }, testInfo) => {
@@ -72,6 +83,66 @@ test.describe('accessibility and keyboard', () => {
       ).toHaveCount(3, { timeout: 30_000 });
       expect(await scan(page)).toEqual([]);
       await shot(page, testInfo, `compare-lesson-${scheme}`);
+    });
+
+  for (const scheme of ['light', 'dark'] as const)
+    test(`the theme follows the system's ${scheme} setting; the blocking scopes differ in more than hue`, async ({
+      page,
+    }) => {
+      await page.emulateMedia({ colorScheme: scheme });
+      await open(page, 'demo');
+      // the page's background and text follow the system setting
+      const colours = await page.evaluate(() => {
+        const root = getComputedStyle(document.documentElement);
+        const panel = document.querySelector('[data-testid="timeline"]');
+        return {
+          bg: root.backgroundColor,
+          fg: root.color,
+          panel: panel ? getComputedStyle(panel).backgroundColor : '',
+        };
+      });
+      if (scheme === 'dark') {
+        expect(luminance(colours.bg)).toBeLessThan(0.05);
+        expect(luminance(colours.panel)).toBeLessThan(0.05);
+        expect(luminance(colours.fg)).toBeGreaterThan(0.6);
+      } else {
+        expect(luminance(colours.bg)).toBeGreaterThan(0.85);
+        expect(luminance(colours.panel)).toBeGreaterThan(0.85);
+        expect(luminance(colours.fg)).toBeLessThan(0.05);
+      }
+
+      // the tree's shading of what blocks a node: with the colours taken out, the three
+      // gradients still differ (diagonal stripes, cross-hatching, dots)
+      const shapes = await page.evaluate(() =>
+        Object.fromEntries(
+          ['host', 'target', 'lun'].map((scope) => {
+            const el = document.querySelector(`.tree .node-overlay[data-scope="${scope}"]`);
+            const image = el ? getComputedStyle(el).backgroundImage : 'none';
+            const size = el ? getComputedStyle(el).backgroundSize : '';
+            return [
+              scope,
+              `${image.replace(/(rgba?|color|color-mix)\([^()]*(\([^()]*\)[^()]*)*\)/g, 'C')} ${size}`,
+            ];
+          }),
+        ),
+      );
+      for (const s of Object.values(shapes)) expect(s).toMatch(/gradient/);
+      expect(new Set(Object.values(shapes)).size, JSON.stringify(shapes)).toBe(3);
+
+      // the timeline's fills: three patterns, each drawn with other shapes
+      const patterns = await page.$$eval('[data-testid="timeline"] pattern', (els) =>
+        els.map((p) => ({
+          id: p.id,
+          shape: [
+            p.getAttribute('patternTransform') ?? '',
+            ...[...p.children].map((c) => c.tagName),
+          ].join(' '),
+        })),
+      );
+      const shapeOf = (suffix: string) => patterns.find((p) => p.id.endsWith(suffix))?.shape;
+      const timelineShapes = ['-host', '-target', '-lun'].map(shapeOf);
+      expect(timelineShapes.every((s) => s !== undefined)).toBe(true);
+      expect(new Set(timelineShapes).size, JSON.stringify(patterns)).toBe(3);
     });
 
   test('the page keys: space, arrows, + and -, W/S/A/D, ? and Escape', async ({ page }) => {
@@ -109,6 +180,12 @@ test.describe('accessibility and keyboard', () => {
     await page.keyboard.press('d');
     const [a2] = await domain(page);
     expect(a2).toBeGreaterThan(a1);
+    // A pans back left, the width kept
+    await page.keyboard.press('a');
+    const [a2l, b2l] = await domain(page);
+    expect(a2l).toBeLessThan(a2);
+    expect(b2l - a2l).toBeCloseTo(b1 - a1, 6);
+    await page.keyboard.press('d');
     await page.keyboard.press('s');
     const [a3, b3] = await domain(page);
     expect(b3 - a3).toBeGreaterThan(b1 - a1);

@@ -113,6 +113,18 @@ async function parseSvg(page: Page, svg: string) {
       width: Number(doc.documentElement.getAttribute('width')),
       height: Number(doc.documentElement.getAttribute('height')),
       lanes: [...doc.querySelectorAll('[data-lane]')].map((e) => e.getAttribute('data-lane')),
+      timelines: [...doc.querySelectorAll('[data-timeline]')].map((e) =>
+        e.getAttribute('data-timeline'),
+      ),
+      /** each panel's LUN lanes with a span blocked by host recovery */
+      hostBlockedLanes: Object.fromEntries(
+        [...doc.querySelectorAll('[data-timeline]')].map((g) => [
+          g.getAttribute('data-timeline'),
+          [...g.querySelectorAll('[data-lane^="lun:"]')].filter(
+            (e) => e.querySelector('[data-span-by="host"]') !== null,
+          ).length,
+        ]),
+      ),
       hostSpans: doc.querySelectorAll('[data-lane^="lun:"] [data-span-by="host"]').length,
       lanesBlockedByHost: [...doc.querySelectorAll('[data-lane^="lun:"]')].filter(
         (e) => e.querySelector('[data-span-by="host"]') !== null,
@@ -195,6 +207,46 @@ test('the PNG export decodes at twice the SVG size and has a picture in it', asy
   expect(img.colours).toBeGreaterThan(20);
   expect(img.reddish).toBeGreaterThan(100);
   await testInfo.attach('export', { body: bytes, contentType: 'image/png' });
+});
+
+test('with the compare view open, the pictures have a timeline per policy', async ({ page }) => {
+  await open(page, 'demo');
+  await page.getByTestId('compare-toggle').click();
+  for (const s of ['host', 'lun', 'lun+target'])
+    await expect(page.getByTestId(`compare-column-${s}`)).toHaveAttribute('data-status', 'done', {
+      timeout: 30_000,
+    });
+  await goTo(page, 10);
+  const svg = (await downloaded(page, 'export-svg')).bytes.toString('utf8');
+  const p = await parseSvg(page, svg);
+  expect(p.errors).toBe(0);
+  // one panel per policy, each with its caption and its 16 LUN lanes, then the page's own
+  // run below them (top to bottom, as the page shows them)
+  expect(p.panels).toBe(4);
+  expect(p.timelines).toEqual([
+    'compare-timeline-host',
+    'compare-timeline-lun',
+    'compare-timeline-lun+target',
+    'timeline',
+  ]);
+  for (const s of ['host', 'lun', 'lun+target']) expect(svg).toContain(`>${s} recovery</text>`);
+  expect(p.lanes.filter((l) => l?.startsWith('lun:'))).toHaveLength(4 * 16);
+  // host recovery blocks all 16 LUNs in its column; LUN recovery never reaches the host
+  expect(p.hostBlockedLanes).toEqual({
+    timeline: 16,
+    'compare-timeline-host': 16,
+    'compare-timeline-lun': 0,
+    'compare-timeline-lun+target': 0,
+  });
+  expect(p.missingRefs).toEqual([]);
+  const png = await downloaded(page, 'export-png');
+  expect(png.bytes.subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a');
+  const size = await page.evaluate(async (b64) => {
+    const bin = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+    const bmp = await createImageBitmap(new Blob([bin], { type: 'image/png' }));
+    return { width: bmp.width, height: bmp.height };
+  }, png.bytes.toString('base64'));
+  expect(size).toEqual({ width: p.width * 2, height: p.height * 2 });
 });
 
 test('with the model beside a kernel trace, the pictures stack both timelines', async ({
