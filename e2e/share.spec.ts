@@ -307,7 +307,16 @@ test('?embed shows the tree, the controls and the timeline, with a way to the fu
   await expect(page.locator('.tree')).toBeVisible();
   await expect(page.getByTestId('playback')).toBeVisible();
   await expect(page.getByTestId('timeline')).toBeVisible();
-  for (const hidden of ['editor', 'transitions-panel', 'preset', 'scope', 'copy-link', 'explain'])
+  for (const hidden of [
+    'editor',
+    'transitions-panel',
+    'preset',
+    'scope',
+    'copy-link',
+    'explain',
+    'export-menu',
+    'compare-toggle',
+  ])
     await expect(page.getByTestId(hidden), hidden).toBeHidden();
   await expect(page.getByTestId(`lun-0:0:0:0`)).toHaveAttribute('data-blocked-by', 'lun');
   // the full page, at the same moment
