@@ -50,8 +50,15 @@ test('a copied link opens the same scenario, paused at the same moment, drawn th
 }, testInfo) => {
   await context.grantPermissions(['clipboard-read', 'clipboard-write']);
   await open(page);
+  await pause(page);
   await goTo(page, 3);
+  // standing paused, the spare worker runs the scenario up to the cursor; the injection
+  // there goes on from that run instead of simulating the first 3 s again
+  await page.waitForTimeout(400);
   await inject(page, FAILING, 'timeout+abort-fails');
+  const from = Number(await page.locator('.page').getAttribute('data-run-from'));
+  expect(from).toBeGreaterThan(2.9);
+  expect(from).toBeLessThan(3);
   // stop on the third recovery step: several LUNs blocked, a step selected
   for (let i = 0; i < 3; i++) await page.getByTestId('step').click();
   await expect(page.getByTestId('explain-step')).toHaveAttribute('data-which', 'selected step');
@@ -70,6 +77,8 @@ test('a copied link opens the same scenario, paused at the same moment, drawn th
   const other = await context.newPage();
   await openLink(other, link);
   await expect(other.getByTestId('link-error')).toHaveCount(0);
+  // this page's run is simulated from 0: the two runs met only in what they draw
+  await expect(other.locator('.page')).toHaveAttribute('data-run-from', '0');
   await expect.poll(async () => (await drawing(other)).luns).toEqual(before.luns);
   expect(await drawing(other)).toEqual(before);
   // the same run, onwards: at 40 s both pages draw the same again

@@ -43,6 +43,7 @@ export function App() {
   const presetName = useSim((s) => s.presetName);
   const scenario = useSim((s) => s.scenario);
   const status = useSim((s) => s.status);
+  const runFrom = useSim((s) => s.runFrom);
   const error = useSim((s) => s.error);
   const playing = useSim((s) => s.playing);
   const [scope, setScope] = useState<Scope | null>(linkedScope);
@@ -109,6 +110,7 @@ export function App() {
     <div
       className="page"
       data-status={status}
+      data-run-from={runFrom ?? undefined}
       data-playing={playing ? 'true' : 'false'}
       data-source={source}
       data-drop={dropping ? 'true' : undefined}

@@ -40,7 +40,7 @@ export function startRun(store: SimStore = simStore, runner: Runner = runInWorke
   }
   current = handle;
   return handle.done.then(
-    () => finish(runId),
+    (summary) => finish(runId, summary.from),
     (err: unknown) => {
       if (!(err instanceof CancelledError)) fail(runId, errorMessage(err));
     },

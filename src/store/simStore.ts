@@ -44,6 +44,11 @@ export interface SimState {
   /** Transitions of the current run received so far (bumps with each batch). */
   received: number;
   /**
+   * Virtual time the worker simulated the finished run from: 0, or the cursor of the run it
+   * had prepared there (an injection at the cursor); null before the run is done.
+   */
+  runFrom: number | null;
+  /**
    * A long run's io ticks up to `until` are kept as sums over `bin` seconds (see
    * playback/window.ts); null while the whole stream is in full detail.
    */
@@ -82,7 +87,7 @@ export interface SimState {
   /** Clears the stream and marks a new run as running; returns its id. */
   begin(): number;
   append(runId: number, batch: readonly Transition[]): void;
-  finish(runId: number): void;
+  finish(runId: number, from?: number): void;
   fail(runId: number, message: string): void;
 
   /** Moves the cursor (clamped to the run); the view follows once the stream reaches it. */
@@ -184,6 +189,7 @@ export function createSimStore(
       error: null,
       runId: 0,
       received: 0,
+      runFrom: null,
       summary: null,
       available: 0,
       timeline: null,
@@ -236,7 +242,15 @@ export function createSimStore(
         total = 0;
         // the timeline and the view stay those of the run before until the new stream
         // reaches the cursor: after an injection, the run up to it is the same
-        set({ runId, status: 'running', error: null, received: 0, available: 0, summary: null });
+        set({
+          runId,
+          status: 'running',
+          error: null,
+          received: 0,
+          runFrom: null,
+          available: 0,
+          summary: null,
+        });
         return runId;
       },
       append(runId, batch) {
@@ -300,7 +314,7 @@ export function createSimStore(
         });
         set(project(get().cursor));
       },
-      finish(runId) {
+      finish(runId, from = 0) {
         const state = get();
         if (runId !== state.runId || state.status !== 'running') return;
         const end = Math.max(buffer.lastTime, state.scenario.duration);
@@ -308,6 +322,7 @@ export function createSimStore(
         set({
           status: 'done',
           received: total,
+          runFrom: from,
           available: end,
           timeline,
           ...(timeline.topology ? { topology: timeline.topology } : {}),
