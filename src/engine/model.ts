@@ -13,6 +13,8 @@ export interface Cmd {
   abortScheduled: boolean;
   /** Marked by patch 21: abort it from the scoped ladder, not from tmf_work_q */
   abortInLadder: boolean;
+  /** Times the driver took it back while in flight (Sim.cancel): a ladder holding it stops */
+  cancels: number;
   /** result carries DID_TIME_OUT (sd_eh_action counts only those) */
   didTimeOut: boolean;
   /** a READ (else a WRITE): only reads meet a medium error */

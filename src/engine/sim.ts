@@ -48,6 +48,8 @@ const enum Ev {
   FaultOff,
   Tick,
   AbortWork,
+  /** a completion or timer whose command the host took back (Sim.cancel): nothing happens */
+  Dropped,
 }
 
 /** One scheduled event; every field is always present, so the heap's loads stay monomorphic. */
@@ -114,6 +116,8 @@ export class Sim {
   private cmdSeq = 0;
   private stepSeq = 0;
   private waiters: Proc[] = [];
+  /** Dispatched commands not yet given back, with the last completion or timer scheduled for each */
+  private flying = new Map<Cmd, Event>();
   private out: Transition[] = [];
   private batch: Transition[] = [];
   private opts: SimOptions;
@@ -445,6 +449,8 @@ export class Sim {
         return;
       case Ev.AbortWork:
         return this.abortWork(ev.x as Host);
+      case Ev.Dropped:
+        return;
     }
   }
 
@@ -625,6 +631,7 @@ export class Sim {
       retries: 0,
       abortScheduled: false,
       abortInLadder: false,
+      cancels: 0,
       didTimeOut: false,
       tracked: false,
       read: w.readFraction >= 1 || this.rng.next() < w.readFraction,
@@ -675,7 +682,7 @@ export class Sim {
     const t = h.timings;
     if (this.fire(d.faults, 'timeout')) {
       this.track(cmd);
-      this.schedule(this.expiry(t.cmdTimeout, h), Ev.Timeout, d, cmd);
+      this.flying.set(cmd, this.schedule(this.expiry(t.cmdTimeout, h), Ev.Timeout, d, cmd));
       return;
     }
     let o = OUT_OK;
@@ -686,7 +693,8 @@ export class Sim {
       d.pendingUA = false;
       o = OUT_UA;
     }
-    this.schedule(this.now + t.ioLatency * (0.5 + this.rng.next()), Ev.Complete, d, cmd, o);
+    const at = this.now + t.ioLatency * (0.5 + this.rng.next());
+    this.flying.set(cmd, this.schedule(at, Ev.Complete, d, cmd, o));
   }
 
   /** blk_add_timer: the deadline, and the queue timer's lateness. */
@@ -751,6 +759,24 @@ export class Sim {
     const d = cmd.dev;
     d.busy--;
     d.host.busy--;
+    this.flying.delete(cmd);
+  }
+
+  /** The commands dispatched to these devices and not yet given back (blk_mq_tagset_busy_iter). */
+  inFlight(devs: readonly Dev[]): Cmd[] {
+    const on = new Set(devs);
+    return [...this.flying.keys()].filter((c) => on.has(c.dev));
+  }
+
+  /**
+   * The driver takes a dispatched command back (nvme_cancel_request): its pending completion
+   * or timer will not fire, and a ladder holding it sees `cancels` change. The command is still
+   * dispatched; the caller completes or requeues it.
+   */
+  cancel(cmd: Cmd): void {
+    const ev = this.flying.get(cmd);
+    if (ev && ev.c === cmd && (ev.k === Ev.Complete || ev.k === Ev.Timeout)) ev.k = Ev.Dropped;
+    cmd.cancels++;
   }
 
   /** After a command left a device: completions can wake error handling (scsi_dec_host_busy). */
@@ -839,7 +865,7 @@ export class Sim {
         rt.fn,
         'SCSI_EH_RESET_TIMER: the timer is re-armed, nothing else happens',
       );
-      this.schedule(this.expiry(h.timings.cmdTimeout, h), Ev.Timeout, d, cmd);
+      this.flying.set(cmd, this.schedule(this.expiry(h.timings.cmdTimeout, h), Ev.Timeout, d, cmd));
       return;
     }
     this.abortCommand(cmd);

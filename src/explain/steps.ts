@@ -76,7 +76,7 @@ export const STEP_TEXT: Record<StepKind, string> = {
   'cq-poll':
     'NVMe: nvme_timeout() first polls the completion queue with its interrupt off (nvme_poll_irqdisable): a completion found there was only a lost interrupt and ends the command. Here the device never answered, so there is nothing to find.',
   'controller-reset':
-    'NVMe: the command timed out again after its abort, so nvme_dev_disable() quiesces the I/O queues of every namespace of the controller, cancels what is in flight, and nvme_reset_work() disables and re-enables the controller. Every namespace waits, not only the one that failed; the cancelled commands are retried.',
+    'NVMe: the command timed out again after its abort, so nvme_dev_disable() quiesces the I/O queues of every namespace of the controller and cancels every command in flight on the controller, whatever its namespace (nvme_cancel_tagset, NVME_SC_HOST_ABORTED_CMD); each is requeued and counts one retry (nvme_retry_req, up to nvme_max_retries, 5). nvme_reset_work() disables and re-enables the controller; no namespace completes anything meanwhile. Then nvme_unquiesce_io_queues() sends the cancelled commands again. If the controller does not come back, every namespace is marked dead and its I/O fails.',
   reinit:
     "FreeBSD mpr/mps: the target reset left commands outstanding, so mpr_reinit() diag-resets the controller. The SIM's queue is frozen meanwhile: every device behind the controller waits.",
   'link-reset':
@@ -101,7 +101,7 @@ export const POLICY_EXPLAIN: Record<Scope, string> = {
   storport:
     'Windows Storport (learn.microsoft.com: Storport, HwStorResetBus, SRB_FUNCTION_RESET_LOGICAL_UNIT / RESET_DEVICE; disk TimeOutValue 60 s): only the logical unit queue is paused; no abort reaches the miniport; LU reset, target reset, then a bus reset that pauses every queue of the adapter.',
   esxi: 'VMware ESXi PSA/NMP (vSphere Storage documentation; Disk.UseLunReset, Disk.ResetThreadMax, Disk.MaxResetLatency): an abort, then a LUN reset (never the target or bus by default) on a reset world; only that LUN waits; a reset past Disk.MaxResetLatency spawns another world, so several LUNs reset in parallel.',
-  nvme: 'Linux NVMe (drivers/nvme/host/pci.c, core.c): nvme_timeout() polls the completion queue, then aborts and re-arms the timer; a second timeout disables and resets the controller, quiescing every namespace (the tree: one controller per host, one namespace per LUN).',
+  nvme: 'Linux NVMe (drivers/nvme/host/pci.c, core.c): nvme_timeout() polls the completion queue, then aborts and re-arms the timer; a second timeout disables and resets the controller, quiescing every namespace and cancelling what each has in flight, retried after the reset (the tree: one controller per host, one namespace per LUN).',
   libata:
     'Linux libata (drivers/ata/libata-eh.c): each port is a Scsi_Host of its own (the tree: a target per port), so its EH stops that port only; hardreset of the link, a failed try retried at its deadline and a second reset of the session after the 5 s cool-down; NCQ off and link speed-down after repeated timeouts.',
 };

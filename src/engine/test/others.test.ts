@@ -227,6 +227,75 @@ describe('Linux NVMe', () => {
     const r = simulate(withFaults('nvme', [always('host-reset-fails')]));
     expect(r.metrics.offlined).toHaveLength(16);
   });
+
+  const cmdEvents = (trs: Transition[]): Extract<Transition, { type: 'cmd' }>[] =>
+    trs.filter((t): t is Extract<Transition, { type: 'cmd' }> => t.type === 'cmd');
+  const ENDS = ['completed', 'completed-after-retry', 'eio', 'rejected-offline'];
+
+  it('the disable cancels what every namespace has in flight; nothing completes until the reset is over', () => {
+    // nvme_dev_disable -> nvme_cancel_tagset: the controller's whole tag set, not one command
+    const r = simulate(others('nvme'), { commandDetail: true });
+    const reset = steps(r.transitions).find((s) => s.step === 'controller-reset')!;
+    const cmds = cmdEvents(r.transitions);
+    const cancelled = cmds.filter(
+      (t) => t.event === 'retry' && t.fn.includes('nvme_cancel_request') && t.t === reset.t,
+    );
+    // the timed-out command and others, on other namespaces
+    expect(cancelled.some((t) => t.on === '0:0:0:0')).toBe(true);
+    expect(new Set(cancelled.map((t) => t.on)).size).toBeGreaterThan(1);
+    // during the reset, no namespace completes (or fails) a command
+    const inside = cmds.filter((t) => t.t > reset.t && t.t < reset.end && ENDS.includes(t.event));
+    expect(inside).toEqual([]);
+    // after it, each cancelled command is sent again and completes, counted as a retry
+    for (const c of cancelled) {
+      const end = cmds.find((t) => t.cmd === c.cmd && ENDS.includes(t.event));
+      expect(end?.event, `cmd ${c.cmd}`).toBe('completed-after-retry');
+      expect(end!.t).toBeGreaterThanOrEqual(reset.end);
+    }
+    expect(r.metrics.eio).toBe(0);
+  });
+
+  it('a cancelled request uses up a retry (nvme_retry_req): with none left it ends at the disable', () => {
+    // nvme_decide_disposition: retries >= nvme_max_retries -> COMPLETE with the error
+    const base = others('nvme');
+    const r = simulate(
+      { ...base, timings: { ...base.timings, retries: 0 } },
+      { commandDetail: true },
+    );
+    const reset = steps(r.transitions).find((s) => s.step === 'controller-reset')!;
+    const failed = cmdEvents(r.transitions).filter((t) => t.event === 'eio');
+    expect(new Set(failed.map((t) => t.on)).size).toBeGreaterThan(1);
+    for (const t of failed) expect(t.t).toBe(reset.t);
+    expect(r.metrics.eio).toBe(failed.length);
+  });
+
+  it("another namespace's aborted command is cancelled by the reset: its own timer does not fire again", () => {
+    // 0:0:0:5 times out half a second later; its abort fails too, but 0:0:0:0's reset cancels it
+    const sc = withFaults('nvme', [
+      { lun: '0:0:0:5', kind: 'timeout', at: 5.5 },
+      always('abort-fails', '0:0:0:5'),
+    ]);
+    const r = simulate(sc);
+    const resets = steps(r.transitions).filter((s) => s.step === 'controller-reset');
+    expect(resets).toHaveLength(1);
+    const five = cmdEvents(r.transitions).filter(
+      (t) => t.on === '0:0:0:5' && t.event !== 'completed',
+    );
+    expect(five.map((t) => t.event)).toEqual(['timeout', 'retry', 'completed-after-retry']);
+    expect(five[1]!.t).toBe(resets[0]!.t);
+    expect(r.metrics.eio).toBe(0);
+  });
+
+  it('after a failed reset, the requeued requests end with an error, named for NVMe', () => {
+    const r = simulate(withFaults('nvme', [always('host-reset-fails')]), { commandDetail: true });
+    const reset = steps(r.transitions).find((s) => s.step === 'controller-reset')!;
+    const failed = cmdEvents(r.transitions).filter((t) => t.event === 'eio');
+    expect(failed.length).toBeGreaterThan(1);
+    for (const t of failed) {
+      expect(t.t).toBe(reset.end);
+      expect(t.fn).toBe('nvme_reset_work -> nvme_mark_namespaces_dead');
+    }
+  });
 });
 
 describe('Linux libata', () => {
