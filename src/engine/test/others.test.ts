@@ -200,6 +200,25 @@ describe('VMware ESXi', () => {
     expect(b.t - a.end).toBeLessThan(1e-6 + 1);
   });
 
+  it('a LUN whose resets fail is given up by the model, named as its assumption, not as PDL', () => {
+    // ESXi declares PDL only from sense codes (KB 2004684); the model's end is its own
+    const r = simulate(withFaults('esxi', [always('lun-reset-fails')]), { commandDetail: true });
+    const ss = steps(r.transitions);
+    expect(ladder(ss)).toEqual([
+      'abort:failed',
+      'lun-reset:failed',
+      'lun-reset:failed',
+      'offline:done',
+    ]);
+    expect(r.metrics.offlined).toEqual(['0:0:0:0']);
+    const offline = ss.find((s) => s.step === 'offline')!;
+    expect(offline.fn).toMatch(/^model assumption: /);
+    const eio = r.transitions.filter((t) => t.type === 'cmd' && t.event === 'eio');
+    expect(eio.length).toBeGreaterThan(0);
+    for (const t of eio) expect(t.type === 'cmd' && t.fn).toMatch(/^model assumption: /);
+    expect(JSON.stringify(r.transitions)).not.toMatch(/permanent device loss/i);
+  });
+
   it('nothing is blocked during the abort', () => {
     const r = simulate(others('esxi'));
     const abort = steps(r.transitions).find((s) => s.step === 'abort')!;
