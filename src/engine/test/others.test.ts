@@ -388,7 +388,25 @@ describe('Linux libata', () => {
     expect(gaps[0]).toBeCloseTo(10, 6);
     expect(gaps[1]).toBeCloseTo(10, 6);
     expect(gaps[2]).toBeCloseTo(35, 6);
-    expect(r.metrics.offlined).toEqual(['0:0:0:0']);
+    // "reset failed, giving up": ata_do_eh() disables every device of the link, not only the
+    // one whose command timed out; the other ports go on
+    expect(r.metrics.offlined).toEqual(target0);
+    const off = steps(r.transitions).filter((s) => s.step === 'offline');
+    expect(new Set(off.map((s) => s.fn))).toEqual(new Set(['ata_do_eh -> ata_dev_disable']));
+    const lost = r.metrics.luns.filter((l) => l.eio > 0).map((l) => l.on);
+    expect(lost.every((on) => target0.includes(on))).toBe(true);
+  });
+
+  it('takes the midlayer path into EH: ata_scsi_eh_timed_out, no abort handler, scsi_eh_scmd_add', () => {
+    const r = simulate(others('libata'));
+    const t = r.transitions.find((x) => x.type === 'cmd' && x.event === 'timeout');
+    expect(t?.type === 'cmd' && t.fn).toBe('scsi_timeout');
+    expect(t?.type === 'cmd' && t.detail).toMatch(/ata_scsi_eh_timed_out: SCSI_EH_NOT_HANDLED/);
+    // libata's host template has no eh_abort_handler: no abort is ever sent
+    expect(steps(r.transitions).some((s) => s.step === 'abort')).toBe(false);
+    const ops = r.transitions.filter((x) => x.type === 'op').map((x) => x.type === 'op' && x.fn);
+    expect(ops).toContain('scsi_eh_scmd_add');
+    expect(JSON.stringify(r.transitions)).not.toMatch(/ata_scsi_timed_out|ata_qc_schedule_eh/);
   });
 });
 
