@@ -305,6 +305,24 @@ describe('Linux NVMe', () => {
     expect(r.metrics.eio).toBe(0);
   });
 
+  it('a command sent again after a successful abort gets a new abort when it times out again', () => {
+    // nvme_prep_rq() clears iod->aborted on every send: only a command that times out twice
+    // within one send resets the controller
+    const base = others('nvme');
+    const sc: Scenario = {
+      ...base,
+      faults: [{ lun: '0:0:0:0', kind: 'timeout', at: 5, count: 2 }],
+    };
+    const r = simulate(sc);
+    expect(ladder(steps(r.transitions))).toEqual([
+      'cq-poll:skipped',
+      'abort:success',
+      'cq-poll:skipped',
+      'abort:success',
+    ]);
+    expect(r.metrics.eio).toBe(0);
+  });
+
   it('after a failed reset, the requeued requests end with an error, named for NVMe', () => {
     const r = simulate(withFaults('nvme', [always('host-reset-fails')]), { commandDetail: true });
     const reset = steps(r.transitions).find((s) => s.step === 'controller-reset')!;
