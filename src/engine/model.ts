@@ -136,6 +136,11 @@ export interface Host {
   /** The async aborts queued on tmf_work_q (max_active 1) */
   abortQueue: Cmd[];
   abortRunning: boolean;
+  /**
+   * Dispatched commands not yet given back, with the completion or timer last scheduled for
+   * each; kept only where the recovery takes commands back (Sim.cancel), else null
+   */
+  flying: Map<Cmd, unknown> | null;
   /** last_reset for eh_deadline, or null */
   lastReset: number | null;
   slotsUsed: number;

@@ -116,8 +116,6 @@ export class Sim {
   private cmdSeq = 0;
   private stepSeq = 0;
   private waiters: Proc[] = [];
-  /** Dispatched commands not yet given back, with the last completion or timer scheduled for each */
-  private flying = new Map<Cmd, Event>();
   private out: Transition[] = [];
   private batch: Transition[] = [];
   private opts: SimOptions;
@@ -178,6 +176,9 @@ export class Sim {
         rec: null,
         abortQueue: [],
         abortRunning: false,
+        // only NVMe's controller reset takes commands back (nvme_cancel_tagset): other hosts
+        // do not pay for keeping the list
+        flying: hostScope === 'nvme' ? new Map() : null,
         lastReset: null,
         slotsUsed: 0,
         slotQueue: [],
@@ -682,7 +683,7 @@ export class Sim {
     const t = h.timings;
     if (this.fire(d.faults, 'timeout')) {
       this.track(cmd);
-      this.flying.set(cmd, this.schedule(this.expiry(t.cmdTimeout, h), Ev.Timeout, d, cmd));
+      this.fly(cmd, this.schedule(this.expiry(t.cmdTimeout, h), Ev.Timeout, d, cmd));
       return;
     }
     let o = OUT_OK;
@@ -694,7 +695,7 @@ export class Sim {
       o = OUT_UA;
     }
     const at = this.now + t.ioLatency * (0.5 + this.rng.next());
-    this.flying.set(cmd, this.schedule(at, Ev.Complete, d, cmd, o));
+    this.fly(cmd, this.schedule(at, Ev.Complete, d, cmd, o));
   }
 
   /** blk_add_timer: the deadline, and the queue timer's lateness. */
@@ -759,13 +760,24 @@ export class Sim {
     const d = cmd.dev;
     d.busy--;
     d.host.busy--;
-    this.flying.delete(cmd);
+    d.host.flying?.delete(cmd);
+  }
+
+  /** Notes the completion or timer of a dispatched command, on a host that takes them back. */
+  private fly(cmd: Cmd, ev: Event): void {
+    cmd.dev.host.flying?.set(cmd, ev);
   }
 
   /** The commands dispatched to these devices and not yet given back (blk_mq_tagset_busy_iter). */
   inFlight(devs: readonly Dev[]): Cmd[] {
     const on = new Set(devs);
-    return [...this.flying.keys()].filter((c) => on.has(c.dev));
+    const hosts = new Set(devs.map((d) => d.host));
+    const out: Cmd[] = [];
+    for (const h of hosts) {
+      if (!h.flying) throw new Error(`host ${h.id}'s recovery does not take commands back`);
+      for (const c of h.flying.keys()) if (on.has(c.dev)) out.push(c);
+    }
+    return out;
   }
 
   /**
@@ -774,7 +786,7 @@ export class Sim {
    * dispatched; the caller completes or requeues it.
    */
   cancel(cmd: Cmd): void {
-    const ev = this.flying.get(cmd);
+    const ev = cmd.dev.host.flying?.get(cmd) as Event | undefined;
     if (ev && ev.c === cmd && (ev.k === Ev.Complete || ev.k === Ev.Timeout)) ev.k = Ev.Dropped;
     cmd.cancels++;
   }
@@ -865,7 +877,7 @@ export class Sim {
         rt.fn,
         'SCSI_EH_RESET_TIMER: the timer is re-armed, nothing else happens',
       );
-      this.flying.set(cmd, this.schedule(this.expiry(h.timings.cmdTimeout, h), Ev.Timeout, d, cmd));
+      this.fly(cmd, this.schedule(this.expiry(h.timings.cmdTimeout, h), Ev.Timeout, d, cmd));
       return;
     }
     this.abortCommand(cmd);
