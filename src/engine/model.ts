@@ -13,6 +13,8 @@ export interface Cmd {
   abortScheduled: boolean;
   /** Marked by patch 21: abort it from the scoped ladder, not from tmf_work_q */
   abortInLadder: boolean;
+  /** Times the driver took it back while in flight (Sim.cancel): a ladder holding it stops */
+  cancels: number;
   /** result carries DID_TIME_OUT (sd_eh_action counts only those) */
   didTimeOut: boolean;
   /** a READ (else a WRITE): only reads meet a medium error */
@@ -134,6 +136,11 @@ export interface Host {
   /** The async aborts queued on tmf_work_q (max_active 1) */
   abortQueue: Cmd[];
   abortRunning: boolean;
+  /**
+   * Dispatched commands not yet given back, with the completion or timer last scheduled for
+   * each; kept only where the recovery takes commands back (Sim.cancel), else null
+   */
+  flying: Map<Cmd, unknown> | null;
   /** last_reset for eh_deadline, or null */
   lastReset: number | null;
   slotsUsed: number;

@@ -48,6 +48,8 @@ const enum Ev {
   FaultOff,
   Tick,
   AbortWork,
+  /** a completion or timer whose command the host took back (Sim.cancel): nothing happens */
+  Dropped,
 }
 
 /** One scheduled event; every field is always present, so the heap's loads stay monomorphic. */
@@ -174,6 +176,9 @@ export class Sim {
         rec: null,
         abortQueue: [],
         abortRunning: false,
+        // only NVMe's controller reset takes commands back (nvme_cancel_tagset): other hosts
+        // do not pay for keeping the list
+        flying: hostScope === 'nvme' ? new Map() : null,
         lastReset: null,
         slotsUsed: 0,
         slotQueue: [],
@@ -445,6 +450,8 @@ export class Sim {
         return;
       case Ev.AbortWork:
         return this.abortWork(ev.x as Host);
+      case Ev.Dropped:
+        return;
     }
   }
 
@@ -625,6 +632,7 @@ export class Sim {
       retries: 0,
       abortScheduled: false,
       abortInLadder: false,
+      cancels: 0,
       didTimeOut: false,
       tracked: false,
       read: w.readFraction >= 1 || this.rng.next() < w.readFraction,
@@ -675,7 +683,7 @@ export class Sim {
     const t = h.timings;
     if (this.fire(d.faults, 'timeout')) {
       this.track(cmd);
-      this.schedule(this.expiry(t.cmdTimeout, h), Ev.Timeout, d, cmd);
+      this.fly(cmd, this.schedule(this.expiry(t.cmdTimeout, h), Ev.Timeout, d, cmd));
       return;
     }
     let o = OUT_OK;
@@ -686,7 +694,8 @@ export class Sim {
       d.pendingUA = false;
       o = OUT_UA;
     }
-    this.schedule(this.now + t.ioLatency * (0.5 + this.rng.next()), Ev.Complete, d, cmd, o);
+    const at = this.now + t.ioLatency * (0.5 + this.rng.next());
+    this.fly(cmd, this.schedule(at, Ev.Complete, d, cmd, o));
   }
 
   /** blk_add_timer: the deadline, and the queue timer's lateness. */
@@ -751,6 +760,35 @@ export class Sim {
     const d = cmd.dev;
     d.busy--;
     d.host.busy--;
+    d.host.flying?.delete(cmd);
+  }
+
+  /** Notes the completion or timer of a dispatched command, on a host that takes them back. */
+  private fly(cmd: Cmd, ev: Event): void {
+    cmd.dev.host.flying?.set(cmd, ev);
+  }
+
+  /** The commands dispatched to these devices and not yet given back (blk_mq_tagset_busy_iter). */
+  inFlight(devs: readonly Dev[]): Cmd[] {
+    const on = new Set(devs);
+    const hosts = new Set(devs.map((d) => d.host));
+    const out: Cmd[] = [];
+    for (const h of hosts) {
+      if (!h.flying) throw new Error(`host ${h.id}'s recovery does not take commands back`);
+      for (const c of h.flying.keys()) if (on.has(c.dev)) out.push(c);
+    }
+    return out;
+  }
+
+  /**
+   * The driver takes a dispatched command back (nvme_cancel_request): its pending completion
+   * or timer will not fire, and a ladder holding it sees `cancels` change. The command is still
+   * dispatched; the caller completes or requeues it.
+   */
+  cancel(cmd: Cmd): void {
+    const ev = cmd.dev.host.flying?.get(cmd) as Event | undefined;
+    if (ev && ev.c === cmd && (ev.k === Ev.Complete || ev.k === Ev.Timeout)) ev.k = Ev.Dropped;
+    cmd.cancels++;
   }
 
   /** After a command left a device: completions can wake error handling (scsi_dec_host_busy). */
@@ -839,7 +877,7 @@ export class Sim {
         rt.fn,
         'SCSI_EH_RESET_TIMER: the timer is re-armed, nothing else happens',
       );
-      this.schedule(this.expiry(h.timings.cmdTimeout, h), Ev.Timeout, d, cmd);
+      this.fly(cmd, this.schedule(this.expiry(h.timings.cmdTimeout, h), Ev.Timeout, d, cmd));
       return;
     }
     this.abortCommand(cmd);

@@ -3,8 +3,15 @@
 // (AHCI), each target a port, which libata registers as a Scsi_Host of its own (its LUNs:
 // the devices on the port, behind a port multiplier if more than one). So a port's error
 // handling blocks that port alone: shown as its target blocked.
-// ata_scsi_timed_out() hands the command to EH; the port is frozen and ata_scsi_error(), the
-// port's eh_strategy_handler, runs: ata_eh_autopsy() records the error in the device's error
+// A timeout takes the SCSI midlayer's path into libata's EH: scsi_timeout() calls the host
+// template's eh_timed_out, ata_scsi_eh_timed_out() (__ATA_BASE_SHT), which acts only on a
+// deferred qc (ata_scsi_requeue_deferred_qc; this model defers none) and returns
+// SCSI_EH_NOT_HANDLED; scsi_abort_command() finds no eh_abort_handler in libata's template
+// and fails at once, so scsi_eh_scmd_add() puts the port's Scsi_Host in SHOST_RECOVERY
+// (DID_TIME_OUT). scsi_error_handler() calls the transport's eh_strategy_handler,
+// ata_scsi_error(): ata_scsi_cmd_error_handler() marks the qc (AC_ERR_TIMEOUT, ATA_QCFLAG_EH)
+// and freezes the port (__ata_port_freeze); the port's error handler (ata_do_eh) runs:
+// ata_eh_autopsy() records the error in the device's error
 // ring (ata_ering_record, ATA_ECAT_TOUT_HSM for a timeout) and ata_eh_speed_down() reads the
 // ring: more than 3 such errors in 10 minutes turns NCQ off first, and the next time speeds
 // the link down (sata_down_spd_limit: 6.0 -> 3.0 -> 1.5 Gbps), one action per error, the ring
@@ -15,11 +22,23 @@
 // EH session no sooner than ATA_EH_RESET_COOL_DOWN (5 s) after the last (ehc->last_reset is
 // zeroed when a session starts, so resets of two sessions are not spaced); the timed-out
 // command is retried by ata_eh_qc_retry(), which uses up one of its retries (its err_mask
-// holds AC_ERR_TIMEOUT, so scmd->allowed is not raised). A device that cannot be reset or
-// revalidated is disabled (ata_dev_disable).
+// holds AC_ERR_TIMEOUT, so scmd->allowed is not raised). A device that fails revalidation
+// every time is disabled alone (ata_eh_handle_dev_fail -> ata_dev_disable). A link whose reset
+// fails ("reset failed, giving up") takes every device of the port with it: ata_do_eh()
+// calls ata_dev_disable() for each device of the link when ata_eh_recover() fails. (With a
+// port multiplier, sata_pmp_error_handler() -> sata_pmp_eh_recover() retries the host link's
+// reset up to ATA_EH_PMP_TRIES (5) times before sata_pmp_detach() takes every device behind
+// it; this model keeps ata_eh_reset()'s tries, once, and the same end.)
+// Simplified: the drain before the wake-up (scsi_eh_wakeup once host_busy == host_failed)
+// is not modelled, and a command that times out while the port's EH runs joins this session
+// instead of the next one.
 import type { Cmd, Dev, Tgt } from '../model';
 import type { Ladder, Sim, Sub } from '../sim';
 import { addCmd, blockLevel, endCmd, failCmd, type SystemPolicy } from './system';
+
+/** what scsi_timeout() finds on libata's host template */
+const TIMEOUT_PATH =
+  'ata_scsi_eh_timed_out: SCSI_EH_NOT_HANDLED; scsi_abort_command: no eh_abort_handler';
 
 export const ATA_EH_RESET_COOL_DOWN = 5;
 /** ata_eh_reset_timeouts[]: a try's deadline after its start, one per hardreset try */
@@ -56,9 +75,14 @@ export const libataPolicy: SystemPolicy = {
   onTimeout(sim, cmd) {
     const d = cmd.dev;
     cmd.didTimeOut = true;
-    sim.cmdEvent(cmd, 'timeout', 'ata_scsi_timed_out', `timeout ${d.host.timings.cmdTimeout} s`);
+    sim.cmdEvent(
+      cmd,
+      'timeout',
+      'scsi_timeout',
+      `timeout ${d.host.timings.cmdTimeout} s; ${TIMEOUT_PATH}`,
+    );
     if (d.tgt.rec) {
-      addCmd(sim, d.tgt.rec, cmd, 'ata_qc_schedule_eh', 'EH of this port is already scheduled');
+      addCmd(sim, d.tgt.rec, cmd, 'scsi_eh_scmd_add', "DID_TIME_OUT: the port's EH is running");
       return;
     }
     sim.spawn(ataEh(sim, d.tgt, cmd));
@@ -69,16 +93,16 @@ function* ataEh(sim: Sim, port: Tgt, cmd: Cmd): Ladder {
   const rec = yield* blockLevel(
     sim,
     { kind: 'target', t: port },
-    "ata_port_freeze -> scsi_schedule_eh (the port's Scsi_Host in SHOST_RECOVERY)",
+    "scsi_eh_scmd_add (the port's Scsi_Host in SHOST_RECOVERY)",
     "this port's own Scsi_Host stops; every other port is another host and goes on",
   );
-  addCmd(sim, rec, cmd, 'ata_qc_schedule_eh', 'ATA_QCFLAG_EH: the command goes to EH');
+  addCmd(sim, rec, cmd, 'scsi_eh_scmd_add', 'DID_TIME_OUT: the command goes to EH');
   sim.op(
     'wake-up',
     'target',
     port.id,
-    'scsi_eh_wakeup -> ata_scsi_error',
-    "the port's eh_strategy_handler",
+    'scsi_eh_wakeup -> scsi_error_handler -> ata_scsi_error',
+    "the transport's eh_strategy_handler; ata_scsi_cmd_error_handler: AC_ERR_TIMEOUT, __ata_port_freeze",
   );
   const st = ataState(sim);
   const d = cmd.dev;
@@ -107,6 +131,7 @@ function* ataEh(sim: Sim, port: Tgt, cmd: Cmd): Ladder {
   // revalidation gets ATA_EH_DEV_TRIES chances, each with a new reset
   let lastReset: number | null = null; // ehc->last_reset: this EH session's, zeroed at its start
   let ready = false;
+  let linkOk = true;
   for (let devTry = 1; devTry <= ATA_EH_DEV_TRIES && !ready; devTry++) {
     // ata_eh_reset(): a second reset in one EH session (ATA_EHI_DID_RESET) comes no sooner
     // than ATA_EH_RESET_COOL_DOWN after the last one started
@@ -145,7 +170,10 @@ function* ataEh(sim: Sim, port: Tgt, cmd: Cmd): Ladder {
       if (attempt === ATA_EH_RESET_TRIES - 1 && ds.speed < SATA_SPEEDS.length - 1) ds.speed++;
     }
     // ata_eh_recover(): "reset failed, giving up"
-    if (!ok) break;
+    if (!ok) {
+      linkOk = false;
+      break;
+    }
     sim.resetUA(port.devs);
     ready = yield* sim.tur(
       d,
@@ -153,9 +181,27 @@ function* ataEh(sim: Sim, port: Tgt, cmd: Cmd): Ladder {
       'ata_eh_revalidate_and_attach -> ata_dev_revalidate (IDENTIFY)',
     );
   }
+  if (!linkOk)
+    // ata_do_eh(): ata_eh_recover() failed, so every device of the link is disabled
+    for (const x of port.devs)
+      sim.offline(
+        x,
+        'target',
+        'ata_do_eh -> ata_dev_disable',
+        'reset failed, giving up: every device of the link is disabled',
+      );
   const cmds = [...rec.cmds];
   for (const c of cmds) {
-    if (ready)
+    if (!linkOk)
+      failCmd(
+        sim,
+        rec,
+        c,
+        'target',
+        'ata_eh_finish',
+        'the device is disabled: the link reset failed',
+      );
+    else if (ready || c.dev !== d)
       // ata_eh_finish() -> ata_eh_qc_retry(): a timed-out qc has AC_ERR_TIMEOUT in its
       // err_mask, so scmd->allowed is not raised: the retry counts against the budget
       endCmd(sim, rec, c, 'ata_eh_qc_retry', 'AC_ERR_TIMEOUT: retried after the reset');
@@ -166,7 +212,7 @@ function* ataEh(sim: Sim, port: Tgt, cmd: Cmd): Ladder {
         c,
         'target',
         'ata_eh_handle_dev_fail -> ata_dev_disable',
-        'the device is disabled',
+        'the device failed revalidation every time: it is disabled',
       );
   }
   port.rec = null;

@@ -3,15 +3,27 @@
 // a namespace. nvme_timeout() first polls the completion queue (nvme_poll_irqdisable): a
 // completion found there (a lost interrupt) ends it; else it sends an Abort on the admin
 // queue and re-arms the timer (BLK_EH_RESET_TIMER); when the command times out again, being
-// already aborted, nvme_timeout() disables the controller (nvme_dev_disable: every namespace's
-// queue quiesced, nvme_cancel_request on what is in flight) and queues nvme_reset_work();
-// when it is done, nvme_unquiesce_io_queues() lets every namespace go, and the cancelled
-// commands (NVME_SC_HOST_ABORTED_CMD) are retried by nvme_complete_rq() up to
-// nvme_max_retries (5). If the reset fails, nvme_remove_dead_ctrl(): every namespace is gone.
+// already aborted (iod->aborted), nvme_timeout() disables the controller: nvme_dev_disable()
+// quiesces the I/O queues of every namespace (nvme_quiesce_io_queues) and cancels every
+// request in flight on the controller's tag set, whatever its namespace (nvme_cancel_tagset ->
+// nvme_cancel_request: NVME_SC_HOST_ABORTED_CMD). Each cancelled request goes through
+// nvme_complete_rq() at once: nvme_decide_disposition() retries it (it is not failfast, the
+// status has no DNR) while nvme_req(req)->retries < nvme_max_retries (5), and
+// nvme_retry_req() counts the retry and requeues it onto the quiesced queue. nvme_reset_work()
+// then disables and enables the controller; nvme_unquiesce_io_queues() lets every namespace
+// go, and the requeued requests are sent again (nvme_prep_rq clears iod->aborted: a new
+// timeout gets a new abort). If the reset fails, nvme_reset_work() marks every namespace dead
+// (nvme_mark_namespaces_dead): what is queued for them ends with an error.
+//
+// A timeout while the controller is RESETTING makes nvme_timeout() return BLK_EH_RESET_TIMER.
+// This model cannot meet that case: the disable cancels every command in flight (their
+// timers with them) and the quiesced queues send nothing until the reset is over, so no
+// command is in flight to time out during a reset.
+//
 // io_timeout is nvme_core's module parameter, 30 s.
-import type { Cmd, Dev } from '../model';
+import type { Cmd, Dev, Host } from '../model';
 import type { Ladder, Sim } from '../sim';
-import { addCmd, blockLevel, endCmd, failCmd, type SystemPolicy } from './system';
+import { blockLevel, type SystemPolicy } from './system';
 
 /** nvme_reset_work(): disable, enable (CSTS.RDY), queues set up again; this model's length */
 export const NVME_RESET_TIME = 1;
@@ -29,16 +41,20 @@ export const nvmePolicy: SystemPolicy = {
   },
 };
 
+/** nvme_complete_rq -> nvme_retry_req: retried (and counted) within nvme_max_retries, else EIO. */
+function completeRq(sim: Sim, cmd: Cmd, fn: string, status: string): void {
+  // nvme_prep_rq() clears iod->aborted when the request is sent again
+  cmd.abortScheduled = false;
+  sim.retryOrFinish(cmd, fn, status);
+}
+
 function* nvmeTimeout(sim: Sim, d: Dev, cmd: Cmd): Ladder {
   const h = d.host;
+  // a controller reset cancels the command under this ladder: its timer is gone with it
+  const cancels = cmd.cancels;
   const poll = 'nvme_timeout -> nvme_poll_irqdisable';
   const id = sim.stepStart('cq-poll', null, d.id, poll);
   sim.stepEnd(id, 'cq-poll', null, d.id, poll, 'skipped', 'no completion for this tag in the CQ');
-  if (h.rec) {
-    // NVME_CTRL_RESETTING: the reset in progress cancels it
-    addCmd(sim, h.rec, cmd, 'nvme_timeout', 'the controller is resetting: nvme_cancel_request');
-    return;
-  }
   if (!cmd.abortScheduled) {
     cmd.abortScheduled = true;
     const ok = yield* sim.tmf(
@@ -49,19 +65,17 @@ function* nvmeTimeout(sim: Sim, d: Dev, cmd: Cmd): Ladder {
       () => !sim.fire(d.faults, 'abort-fails'),
       'BLK_EH_RESET_TIMER: the command gets another io_timeout',
     );
+    if (cmd.cancels !== cancels) return;
     if (ok) {
-      sim.retryOrFinish(cmd, 'nvme_complete_rq', 'NVME_SC_ABORT_REQ: retried');
+      completeRq(sim, cmd, 'nvme_complete_rq', 'NVME_SC_ABORT_REQ: retried');
       sim.kick(d);
       return;
     }
     // the abort did not end it: the timer fires again, io_timeout after the abort was sent
     const rest = h.timings.cmdTimeout + h.timings.timerSlack - h.timings.tmf;
     if (rest > 0) yield rest;
+    if (cmd.cancels !== cancels) return;
     sim.cmdEvent(cmd, 'timeout', 'nvme_timeout', 'I/O timeout, already aborted: reset controller');
-    if (h.rec) {
-      addCmd(sim, h.rec, cmd, 'nvme_timeout', 'the controller is resetting: nvme_cancel_request');
-      return;
-    }
   }
   sim.escalate(
     'lun',
@@ -70,14 +84,36 @@ function* nvmeTimeout(sim: Sim, d: Dev, cmd: Cmd): Ladder {
     'nvme_timeout -> nvme_dev_disable',
     'the aborted command timed out again',
   );
-  const rec = yield* blockLevel(
+  yield* resetController(sim, h, cmd);
+}
+
+/** nvme_dev_disable(), then nvme_reset_work(): every namespace of the controller waits. */
+function* resetController(sim: Sim, h: Host, cmd: Cmd): Ladder {
+  yield* blockLevel(
     sim,
     { kind: 'host', h },
     'nvme_dev_disable -> nvme_quiesce_io_queues',
     'every namespace of the controller is quiesced, not only the one that failed',
   );
-  addCmd(sim, rec, cmd, 'nvme_dev_disable -> nvme_cancel_request', 'NVME_SC_HOST_ABORTED_CMD');
-  sim.op('wake-up', 'host', h.id, 'nvme_reset_ctrl -> queue_work(nvme_reset_wq)');
+  sim.op(
+    'add-error-cmd',
+    'host',
+    cmd.dev.id,
+    'nvme_timeout',
+    'NVME_REQ_CANCELLED: the command that timed out twice disables the controller',
+  );
+  // nvme_cancel_tagset: every request in flight on the controller, of every namespace; each
+  // is requeued at the front of its queue, so the last first keeps their order
+  const flying = sim.inFlight(h.devs);
+  for (const c of flying) sim.cancel(c);
+  for (const c of flying.reverse())
+    completeRq(
+      sim,
+      c,
+      'nvme_dev_disable -> nvme_cancel_tagset -> nvme_cancel_request -> nvme_complete_rq',
+      'NVME_SC_HOST_ABORTED_CMD: nvme_retry_req, sent again after the reset',
+    );
+  sim.op('wake-up', 'host', h.id, 'nvme_try_sched_reset -> queue_work(nvme_reset_wq)');
   const rid = sim.stepStart(
     'controller-reset',
     'host',
@@ -88,18 +124,16 @@ function* nvmeTimeout(sim: Sim, d: Dev, cmd: Cmd): Ladder {
   yield NVME_RESET_TIME;
   const ok = !sim.fire(h.faults, 'host-reset-fails');
   sim.stepEnd(rid, 'controller-reset', 'host', h.id, 'nvme_reset_work', ok ? 'success' : 'failed');
-  const cmds = [...rec.cmds];
-  if (!ok)
-    for (const dev of h.devs)
-      sim.offline(
-        dev,
-        'host',
-        'nvme_remove_dead_ctrl',
-        'the controller did not come back: every namespace is removed',
-      );
-  for (const c of cmds) {
-    if (ok) endCmd(sim, rec, c, 'nvme_complete_rq', 'NVME_SC_HOST_ABORTED_CMD: retried');
-    else failCmd(sim, rec, c, 'host', 'nvme_remove_dead_ctrl', 'namespace removed');
+  if (!ok) {
+    const fn = 'nvme_reset_work -> nvme_mark_namespaces_dead';
+    for (const dev of h.devs) {
+      sim.offline(dev, 'host', fn, 'the controller did not come back: every namespace is dead');
+      // the requeued requests and those queued since end with an error
+      for (const c of dev.queue.splice(0)) {
+        sim.cmdEvent(c, 'eio', fn, 'namespace dead: BLK_STS_IOERR');
+        sim.resolve(c, false);
+      }
+    }
   }
   h.rec = null;
   sim.op('unblock-io', 'host', h.id, 'nvme_unquiesce_io_queues');

@@ -200,6 +200,25 @@ describe('VMware ESXi', () => {
     expect(b.t - a.end).toBeLessThan(1e-6 + 1);
   });
 
+  it('a LUN whose resets fail is given up by the model, named as its assumption, not as PDL', () => {
+    // ESXi declares PDL only from sense codes (KB 2004684); the model's end is its own
+    const r = simulate(withFaults('esxi', [always('lun-reset-fails')]), { commandDetail: true });
+    const ss = steps(r.transitions);
+    expect(ladder(ss)).toEqual([
+      'abort:failed',
+      'lun-reset:failed',
+      'lun-reset:failed',
+      'offline:done',
+    ]);
+    expect(r.metrics.offlined).toEqual(['0:0:0:0']);
+    const offline = ss.find((s) => s.step === 'offline')!;
+    expect(offline.fn).toMatch(/^model assumption: /);
+    const eio = r.transitions.filter((t) => t.type === 'cmd' && t.event === 'eio');
+    expect(eio.length).toBeGreaterThan(0);
+    for (const t of eio) expect(t.type === 'cmd' && t.fn).toMatch(/^model assumption: /);
+    expect(JSON.stringify(r.transitions)).not.toMatch(/permanent device loss/i);
+  });
+
   it('nothing is blocked during the abort', () => {
     const r = simulate(others('esxi'));
     const abort = steps(r.transitions).find((s) => s.step === 'abort')!;
@@ -226,6 +245,93 @@ describe('Linux NVMe', () => {
   it('a controller that does not come back takes every namespace with it', () => {
     const r = simulate(withFaults('nvme', [always('host-reset-fails')]));
     expect(r.metrics.offlined).toHaveLength(16);
+  });
+
+  const cmdEvents = (trs: Transition[]): Extract<Transition, { type: 'cmd' }>[] =>
+    trs.filter((t): t is Extract<Transition, { type: 'cmd' }> => t.type === 'cmd');
+  const ENDS = ['completed', 'completed-after-retry', 'eio', 'rejected-offline'];
+
+  it('the disable cancels what every namespace has in flight; nothing completes until the reset is over', () => {
+    // nvme_dev_disable -> nvme_cancel_tagset: the controller's whole tag set, not one command
+    const r = simulate(others('nvme'), { commandDetail: true });
+    const reset = steps(r.transitions).find((s) => s.step === 'controller-reset')!;
+    const cmds = cmdEvents(r.transitions);
+    const cancelled = cmds.filter(
+      (t) => t.event === 'retry' && t.fn.includes('nvme_cancel_request') && t.t === reset.t,
+    );
+    // the timed-out command and others, on other namespaces
+    expect(cancelled.some((t) => t.on === '0:0:0:0')).toBe(true);
+    expect(new Set(cancelled.map((t) => t.on)).size).toBeGreaterThan(1);
+    // during the reset, no namespace completes (or fails) a command
+    const inside = cmds.filter((t) => t.t > reset.t && t.t < reset.end && ENDS.includes(t.event));
+    expect(inside).toEqual([]);
+    // after it, each cancelled command is sent again and completes, counted as a retry
+    for (const c of cancelled) {
+      const end = cmds.find((t) => t.cmd === c.cmd && ENDS.includes(t.event));
+      expect(end?.event, `cmd ${c.cmd}`).toBe('completed-after-retry');
+      expect(end!.t).toBeGreaterThanOrEqual(reset.end);
+    }
+    expect(r.metrics.eio).toBe(0);
+  });
+
+  it('a cancelled request uses up a retry (nvme_retry_req): with none left it ends at the disable', () => {
+    // nvme_decide_disposition: retries >= nvme_max_retries -> COMPLETE with the error
+    const base = others('nvme');
+    const r = simulate(
+      { ...base, timings: { ...base.timings, retries: 0 } },
+      { commandDetail: true },
+    );
+    const reset = steps(r.transitions).find((s) => s.step === 'controller-reset')!;
+    const failed = cmdEvents(r.transitions).filter((t) => t.event === 'eio');
+    expect(new Set(failed.map((t) => t.on)).size).toBeGreaterThan(1);
+    for (const t of failed) expect(t.t).toBe(reset.t);
+    expect(r.metrics.eio).toBe(failed.length);
+  });
+
+  it("another namespace's aborted command is cancelled by the reset: its own timer does not fire again", () => {
+    // 0:0:0:5 times out half a second later; its abort fails too, but 0:0:0:0's reset cancels it
+    const sc = withFaults('nvme', [
+      { lun: '0:0:0:5', kind: 'timeout', at: 5.5 },
+      always('abort-fails', '0:0:0:5'),
+    ]);
+    const r = simulate(sc);
+    const resets = steps(r.transitions).filter((s) => s.step === 'controller-reset');
+    expect(resets).toHaveLength(1);
+    const five = cmdEvents(r.transitions).filter(
+      (t) => t.on === '0:0:0:5' && t.event !== 'completed',
+    );
+    expect(five.map((t) => t.event)).toEqual(['timeout', 'retry', 'completed-after-retry']);
+    expect(five[1]!.t).toBe(resets[0]!.t);
+    expect(r.metrics.eio).toBe(0);
+  });
+
+  it('a command sent again after a successful abort gets a new abort when it times out again', () => {
+    // nvme_prep_rq() clears iod->aborted on every send: only a command that times out twice
+    // within one send resets the controller
+    const base = others('nvme');
+    const sc: Scenario = {
+      ...base,
+      faults: [{ lun: '0:0:0:0', kind: 'timeout', at: 5, count: 2 }],
+    };
+    const r = simulate(sc);
+    expect(ladder(steps(r.transitions))).toEqual([
+      'cq-poll:skipped',
+      'abort:success',
+      'cq-poll:skipped',
+      'abort:success',
+    ]);
+    expect(r.metrics.eio).toBe(0);
+  });
+
+  it('after a failed reset, the requeued requests end with an error, named for NVMe', () => {
+    const r = simulate(withFaults('nvme', [always('host-reset-fails')]), { commandDetail: true });
+    const reset = steps(r.transitions).find((s) => s.step === 'controller-reset')!;
+    const failed = cmdEvents(r.transitions).filter((t) => t.event === 'eio');
+    expect(failed.length).toBeGreaterThan(1);
+    for (const t of failed) {
+      expect(t.t).toBe(reset.end);
+      expect(t.fn).toBe('nvme_reset_work -> nvme_mark_namespaces_dead');
+    }
   });
 });
 
@@ -300,7 +406,25 @@ describe('Linux libata', () => {
     expect(gaps[0]).toBeCloseTo(10, 6);
     expect(gaps[1]).toBeCloseTo(10, 6);
     expect(gaps[2]).toBeCloseTo(35, 6);
-    expect(r.metrics.offlined).toEqual(['0:0:0:0']);
+    // "reset failed, giving up": ata_do_eh() disables every device of the link, not only the
+    // one whose command timed out; the other ports go on
+    expect(r.metrics.offlined).toEqual(target0);
+    const off = steps(r.transitions).filter((s) => s.step === 'offline');
+    expect(new Set(off.map((s) => s.fn))).toEqual(new Set(['ata_do_eh -> ata_dev_disable']));
+    const lost = r.metrics.luns.filter((l) => l.eio > 0).map((l) => l.on);
+    expect(lost.every((on) => target0.includes(on))).toBe(true);
+  });
+
+  it('takes the midlayer path into EH: ata_scsi_eh_timed_out, no abort handler, scsi_eh_scmd_add', () => {
+    const r = simulate(others('libata'));
+    const t = r.transitions.find((x) => x.type === 'cmd' && x.event === 'timeout');
+    expect(t?.type === 'cmd' && t.fn).toBe('scsi_timeout');
+    expect(t?.type === 'cmd' && t.detail).toMatch(/ata_scsi_eh_timed_out: SCSI_EH_NOT_HANDLED/);
+    // libata's host template has no eh_abort_handler: no abort is ever sent
+    expect(steps(r.transitions).some((s) => s.step === 'abort')).toBe(false);
+    const ops = r.transitions.filter((x) => x.type === 'op').map((x) => x.type === 'op' && x.fn);
+    expect(ops).toContain('scsi_eh_scmd_add');
+    expect(JSON.stringify(r.transitions)).not.toMatch(/ata_scsi_timed_out|ata_qc_schedule_eh/);
   });
 });
 
