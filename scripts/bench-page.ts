@@ -755,7 +755,10 @@ play, reads \`performance.now()\`, and waits for a MutationObserver to see
 \`[data-testid="host-0"] > .node-overlay\` get \`data-active="true"\` — or the clock's
 \`data-t\` reach ${INJECT_AT + VIRTUAL_TO_OVERLAY} s, the virtual time the host blocks, without it — and then for one
 \`requestAnimationFrame\` (painted). The delay covers the worker simulating the new run up to
-the block (playback does not run ahead of the stream) and React drawing the frame.
+the block (playback does not run ahead of the stream) and React drawing the frame. The page
+stood paused at ${INJECT_AT} s before the click, so the spare worker had run the scenario up to the
+cursor: the new run hands that part over at once and simulates from the cursor on
+(\`src/worker/runner.ts\`).
 
 _overlay drawn_ counts the runs whose frame showed the overlay. In the others the cursor
 went from before the block to past its end in one step: at ${FAST_SPEED}x one 60 Hz frame is about
