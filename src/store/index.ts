@@ -60,10 +60,11 @@ export function injectAndRun(
 }
 
 /**
- * LUN-seconds up to the cursor that the spare worker runs ahead of an injection: a fraction
- * of a second of the engine (16 LUNs for up to 50 min, 1024 LUNs for 48 s).
+ * LUN-seconds up to the cursor that the spare worker runs ahead of an injection: at most
+ * about a second of the engine in the background, and the stream it holds (16 LUNs up to
+ * 20 min, 1024 LUNs up to 19 s).
  */
-export const PREPARE_LUN_SECONDS = 50_000;
+export const PREPARE_LUN_SECONDS = 20_000;
 /** how long the page stands still before the spare runs up to the cursor (ms) */
 const PREPARE_AFTER_MS = 80;
 

@@ -1,0 +1,75 @@
+// When the page asks the spare worker to run up to the cursor (prepareAtCursor): standing
+// paused on a finished run of the engine, once per place, within the budget.
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { presets, simulate, type Scenario, type Transition } from '../engine';
+import type { RunHandle } from '../worker/client';
+import { PREPARE_LUN_SECONDS, prepareAtCursor, startRun } from './index';
+import { createSimStore, type SimStore } from './simStore';
+
+const engineRunner = (
+  sc: Scenario,
+  seed: number,
+  onBatch: (b: Transition[]) => void,
+): RunHandle => {
+  const r = simulate(sc, { seed, batchSize: 500, onBatch: (b) => onBatch([...b]), retain: false });
+  return {
+    done: Promise.resolve({ version: r.version, count: 0, metrics: r.metrics, from: 0 }),
+    cancel() {},
+  };
+};
+
+describe('preparing an injection at the cursor', () => {
+  let store: SimStore;
+  let asked: [string, number, number][];
+  let stop: () => void;
+
+  beforeEach(async () => {
+    vi.useFakeTimers();
+    store = createSimStore(presets.playground!);
+    await startRun(store, engineRunner);
+    asked = [];
+    stop = prepareAtCursor(store, (sc, seed, until) => asked.push([sc.name, seed, until]));
+  });
+  afterEach(() => {
+    stop();
+    vi.useRealTimers();
+  });
+
+  it('asks once the page has stood still at a place, with the scenario, seed and cursor', () => {
+    store.getState().seek(3.25);
+    vi.advanceTimersByTime(20);
+    store.getState().seek(4.5);
+    expect(asked).toEqual([]);
+    vi.advanceTimersByTime(200);
+    expect(asked).toEqual([[presets.playground!.name, store.getState().seed, 4.5]]);
+    // the same place again: nothing new
+    store.getState().selectLun('0:0:0:1');
+    vi.advanceTimersByTime(200);
+    expect(asked).toHaveLength(1);
+  });
+
+  it('does not ask while playing, or past the budget', () => {
+    store.getState().play();
+    store.getState().seek(2);
+    vi.advanceTimersByTime(200);
+    expect(asked).toEqual([]);
+    store.getState().pause();
+    vi.advanceTimersByTime(200);
+    expect(asked).toHaveLength(1);
+    // 16 LUNs: the budget ends at PREPARE_LUN_SECONDS / 16 s of cursor
+    const past = PREPARE_LUN_SECONDS / 16 + 1;
+    store.setState({ scenario: { ...store.getState().scenario, duration: past + 10 } });
+    store.setState({ available: past + 10 });
+    store.getState().seek(past);
+    expect(store.getState().cursor).toBe(past);
+    vi.advanceTimersByTime(200);
+    expect(asked).toHaveLength(1);
+  });
+
+  it('stops asking once unsubscribed', () => {
+    stop();
+    store.getState().seek(5);
+    vi.advanceTimersByTime(200);
+    expect(asked).toEqual([]);
+  });
+});
