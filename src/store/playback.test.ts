@@ -1,23 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { presets, simulate, withScope, type Scenario, type Transition } from '../engine';
-import type { RunHandle } from '../worker/client';
+import { presets, simulate, withScope, type Scenario } from '../engine';
 import type { PlaybackView } from '../playback/projection';
 import { injectAndRun, startRun } from './index';
+import { engineRunner } from './engineRunner';
 import { createSimStore, type SimStore } from './simStore';
-
-/** Runs the engine in-process, batch by batch, as the worker does. */
-const engineRunner = (
-  sc: Scenario,
-  seed: number,
-  onBatch: (b: Transition[]) => void,
-): RunHandle => {
-  const r = simulate(sc, { seed, batchSize: 500, onBatch: (b) => onBatch([...b]), retain: false });
-  return {
-    done: Promise.resolve({ version: r.version, count: 0, metrics: r.metrics, from: 0 }),
-    cancel() {},
-  };
-};
 
 async function loaded(sc: Scenario): Promise<SimStore> {
   const store = createSimStore(sc);

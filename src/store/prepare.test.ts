@@ -1,22 +1,10 @@
 // When the page asks the spare worker to run up to the cursor (prepareAtCursor): standing
 // paused on a finished run of the engine, once per place, within the budget.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { presets, simulate, type Scenario, type Transition } from '../engine';
-import type { RunHandle } from '../worker/client';
+import { presets } from '../engine';
 import { PREPARE_LUN_SECONDS, prepareAtCursor, startRun } from './index';
+import { engineRunner } from './engineRunner';
 import { createSimStore, type SimStore } from './simStore';
-
-const engineRunner = (
-  sc: Scenario,
-  seed: number,
-  onBatch: (b: Transition[]) => void,
-): RunHandle => {
-  const r = simulate(sc, { seed, batchSize: 500, onBatch: (b) => onBatch([...b]), retain: false });
-  return {
-    done: Promise.resolve({ version: r.version, count: 0, metrics: r.metrics, from: 0 }),
-    cancel() {},
-  };
-};
 
 describe('preparing an injection at the cursor', () => {
   let store: SimStore;
