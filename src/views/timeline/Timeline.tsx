@@ -153,7 +153,9 @@ function TimelineChart({
   const selectedStep = which === 'run' ? selected : null;
   const selectedLun = useSim((s) => s.selectedLun);
   const brush = useSim((s) => s.brush);
-  const available = useSim((s) => s.available);
+  // While a run streams in, the run's end is the model's, which comes at most every 200 ms:
+  // the stream's own end moves with every batch, and each move would redraw every lane.
+  const available = useSim((s) => (s.status === 'running' ? 0 : s.available));
   const seek = useSim((s) => s.seek);
   const select = useSim((s) => s.selectStep);
   const selectStep = which === 'run' ? select : noSelection;
@@ -202,11 +204,11 @@ function TimelineChart({
     }
     return end;
   }, [model, peers]);
-  const fit = useMemo<Domain>(
-    () => [0, fitEnd(activityEnd, cursorStep + FIT_STEP - 2, fullEnd)],
-    [activityEnd, cursorStep, fullEnd],
-  );
-  const domain = useMemo<Domain>(() => (view ? clampDomain(view, full) : fit), [view, full, fit]);
+  // the domain changes (and the lanes are redrawn) only when one of its ends does
+  const [d0, d1] = view
+    ? clampDomain(view, full)
+    : [0, fitEnd(activityEnd, cursorStep + FIT_STEP - 2, fullEnd)];
+  const domain = useMemo<Domain>(() => [d0, d1], [d0, d1]);
   const x = useMemo<Scale>(
     () =>
       d3
