@@ -82,7 +82,7 @@ export const STEP_TEXT: Record<StepKind, string> = {
   'link-reset':
     'libata: ata_eh_reset() hardresets the SATA link (COMRESET) of the port, then waits for the device to be ready. Only this port stops: every port is a Scsi_Host of its own.',
   'cool-down':
-    'libata: ata_eh_reset() spaces the resets of one EH session: a failed hardreset is tried again at its deadline (ata_eh_reset_timeouts: 10, 10, then 35 s after the try started), and a new reset for a device that failed IDENTIFY waits until ATA_EH_RESET_COOL_DOWN (5 s) after the last one. The port stays blocked meanwhile. A new timeout starts a new session, which is not spaced from the last.',
+    'libata: ata_eh_reset() spaces the resets of one EH session: a failed hardreset is tried again at its deadline (ata_eh_reset_timeouts: 10, 10, then 35 s after the try started), and a new reset for a device that failed IDENTIFY waits until ATA_EH_RESET_COOL_DOWN (5 s) after the last one completed (ehc->last_reset moves to the completion of a reset that succeeds). The port stays blocked meanwhile. A new timeout starts a new session, which is not spaced from the last.',
   'speed-down':
     'libata: ata_eh_speed_down() reads the error ring: more than 3 timeouts in 10 minutes turn NCQ off, and the next time lower the link speed (6.0, 3.0, then 1.5 Gbps); one action per error, the ring cleared after it.',
 };

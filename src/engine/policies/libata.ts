@@ -134,7 +134,7 @@ function* ataEh(sim: Sim, port: Tgt, cmd: Cmd): Ladder {
   let linkOk = true;
   for (let devTry = 1; devTry <= ATA_EH_DEV_TRIES && !ready; devTry++) {
     // ata_eh_reset(): a second reset in one EH session (ATA_EHI_DID_RESET) comes no sooner
-    // than ATA_EH_RESET_COOL_DOWN after the last one started
+    // than ATA_EH_RESET_COOL_DOWN after ehc->last_reset
     if (lastReset !== null && sim.now < lastReset + ATA_EH_RESET_COOL_DOWN)
       yield* ataWait(
         sim,
@@ -155,6 +155,9 @@ function* ataEh(sim: Sim, port: Tgt, cmd: Cmd): Ladder {
         () => !sim.fire(port.faults, 'target-reset-fails'),
         `try ${attempt} of ${ATA_EH_RESET_TRIES}`,
       );
+      // a reset that succeeds moves ehc->last_reset to its completion ("update to completion
+      // time"): the cool-down before the next one runs from there
+      if (ok) lastReset = sim.now;
       if (ok || attempt === ATA_EH_RESET_TRIES) break;
       // a failed try is retried at its deadline (ata_eh_reset_timeouts[] after its start)
       const deadline = start + ATA_EH_RESET_TIMEOUTS[attempt - 1]!;
