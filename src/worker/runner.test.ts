@@ -1,7 +1,14 @@
 // The engine worker's logic in Node: a run prepared up to the cursor and extended by an
 // injection there streams what a run from the start would, and simulates only from the cursor.
 import { describe, expect, it } from 'vitest';
-import { presets, simulate, type FaultSpec, type Scenario, type Transition } from '../engine';
+import {
+  presets,
+  ScenarioError,
+  simulate,
+  type FaultSpec,
+  type Scenario,
+  type Transition,
+} from '../engine';
 import { createRunner } from './runner';
 
 /** A host whose clock moves 1 ms per look, so that slices end and the loop turns. */
@@ -92,6 +99,19 @@ describe('the engine worker', () => {
     const b = await collect(runner, withFault(base, 20), 1);
     expect(b.from).toBe(0);
     expect(b.stream).toEqual(a.stream);
+  });
+
+  it('a preparation request is a door like a run request: bad ones are refused', async () => {
+    const runner = createRunner(host());
+    await expect(runner.prepare({ version: 1 } as unknown as Scenario, 1, 3)).rejects.toThrow(
+      ScenarioError,
+    );
+    await expect(runner.prepare(base, -1, 3)).rejects.toThrow(/seed/);
+    for (const until of [NaN, -1, '3' as unknown as number])
+      expect(await runner.prepare(base, 1, until), String(until)).toBe(false);
+    // nothing was prepared: the run starts from 0
+    const got = await collect(runner, withFault(base, 3), 1);
+    expect(got.from).toBe(0);
   });
 
   it('sends partial batches while a run goes on', async () => {
