@@ -37,6 +37,14 @@ export const SLICE_MS = 25;
  */
 export const FLUSH_MS = 30;
 
+/**
+ * Virtual seconds past where a run starts (0, or the cursor of the preparation it goes on
+ * from) that the worker sends the moment it has them, without waiting for FLUSH_MS: what
+ * the page plays first (an injection's recovery on 16 LUNs is there within a few ms of the
+ * engine) comes in one batch, not in the first 30 ms' worth and then the rest 30 ms later.
+ */
+export const LOOKAHEAD_S = 10;
+
 /** The page gives up on a worker it has not heard from for this long (ms). */
 export const STALL_MS = 10_000;
 

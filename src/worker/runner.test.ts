@@ -9,6 +9,7 @@ import {
   type Scenario,
   type Transition,
 } from '../engine';
+import { LOOKAHEAD_S } from './protocol';
 import { createRunner } from './runner';
 
 /** A host whose clock moves 1 ms per look, so that slices end and the loop turns. */
@@ -112,6 +113,32 @@ describe('the engine worker', () => {
     // nothing was prepared: the run starts from 0
     const got = await collect(runner, withFault(base, 3), 1);
     expect(got.from).toBe(0);
+  });
+
+  it('sends what follows the cursor for LOOKAHEAD_S at once, without waiting for FLUSH_MS', async () => {
+    // a clock that never moves: no slice ends and FLUSH_MS never comes, so batches end only
+    // at BATCH_SIZE transitions (some 50 virtual s of this scenario) and at the look-ahead
+    const still = { now: () => 0, turn: () => Promise.resolve() };
+    const cases: [string, number][] = [
+      ['from a preparation at 12.3 s', 12.3],
+      ['from the start', 0],
+    ];
+    for (const [what, at] of cases) {
+      const runner = createRunner(still);
+      if (at > 0) await runner.prepare(base, 3, at);
+      const next = withFault(base, at > 0 ? at : 5);
+      const batches: Transition[][] = [];
+      const r = await runner.run(next, 3, (b) => void batches.push(b));
+      const soon = r.from + LOOKAHEAD_S;
+      // the batch that holds the last of the stream before the look-ahead's end goes out
+      // within a chunk of events past it, and the run goes on in other batches
+      let i = 0;
+      while (i + 1 < batches.length && batches[i + 1]![0]!.t < soon) i++;
+      const reaching = batches[i]!;
+      expect(reaching[reaching.length - 1]!.t, what).toBeLessThan(soon + 1);
+      expect(i, what).toBeLessThan(batches.length - 1);
+      expect(batches.flat(), what).toEqual(simulate(next, { seed: 3 }).transitions);
+    }
   });
 
   it('sends partial batches while a run goes on', async () => {

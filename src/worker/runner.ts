@@ -7,6 +7,7 @@ import {
   CHUNK_EVENTS,
   checkRunRequest,
   FLUSH_MS,
+  LOOKAHEAD_S,
   SLICE_MS,
   type BatchCallback,
   type EngineWorkerApi,
@@ -132,11 +133,16 @@ export function createRunner(host: RunnerHost): EngineWorkerApi {
       try {
         if (!started) sim.start();
         let turned = host.now();
+        /** the first LOOKAHEAD_S of the run goes out as soon as the engine has it */
+        let ahead = true;
         // in slices of wall time, so that the page hears from the worker while a long run
         // goes on, and gets what there is every FLUSH_MS or so
         while (sim.advance(CHUNK_EVENTS)) {
           const now = host.now();
-          if (now - sent >= Math.max(FLUSH_MS, 2 * taken)) sim.flush();
+          if (ahead && sim.time >= from + LOOKAHEAD_S) {
+            ahead = false;
+            sim.flush();
+          } else if (now - sent >= Math.max(FLUSH_MS, 2 * taken)) sim.flush();
           if (now - turned >= SLICE_MS) {
             if (onProgress) deliveries.push(Promise.resolve(onProgress(sim.time)));
             await host.turn();
