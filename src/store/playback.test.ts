@@ -200,6 +200,15 @@ describe('playback', () => {
       id,
       r.transitions.filter((t) => t.t >= 10 && t.t <= 31),
     );
+    // the tree shows the new run at the cursor at once; its lanes come HANDOVER_MS later
+    // (simStore.test.ts, on a clock of its own), or at the end
+    expect(store.getState().view).not.toBe(view);
+    expect(store.getState().view!.t).toBe(30);
+    store.getState().append(
+      id,
+      r.transitions.filter((t) => t.t > 31),
+    );
+    store.getState().finish(id);
     expect(store.getState().timeline).not.toBe(timeline);
     expect(store.getState().view!.t).toBe(30);
   });

@@ -1,9 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { presets, simulate, type Metrics, type Scenario, type Transition } from '../engine';
 import type { RunHandle } from '../worker/client';
 import { CancelledError } from '../worker/client';
 import { startRun } from './index';
-import { createSimStore } from './simStore';
+import { createSimStore, HANDOVER_MS } from './simStore';
 
 const scenario: Scenario = presets.demo!;
 const tr = (t: number): Transition => ({ t, type: 'run-end' });
@@ -51,6 +51,58 @@ describe('sim store', () => {
     once.getState().loadTrace(info, whole, scenario);
     expect(s.timeline?.steps.length).toBe(once.getState().timeline?.steps.length);
     expect(s.topology).toEqual(once.getState().topology);
+  });
+
+  it('after an injection, draws the tree at the cursor first and the new lanes HANDOVER_MS later', () => {
+    let now = 1000;
+    const clock = vi.spyOn(performance, 'now').mockImplementation(() => now);
+    try {
+      const sc = presets.playground!;
+      const before = simulate(sc, { seed: 1 }).transitions;
+      const store = createSimStore(sc);
+      const first = store.getState().begin();
+      // the first run of the page: its timeline comes with its first batch
+      store.getState().append(first, before.slice(0, 10));
+      expect(store.getState().timeline).not.toBeNull();
+      store.getState().append(first, before.slice(10));
+      store.getState().finish(first);
+      store.getState().seek(3);
+      const old = store.getState().timeline;
+      const oldView = store.getState().view;
+
+      const next = store.getState().inject('0:0:1:2', 'timeout');
+      const after = simulate(next, { seed: 1 }).transitions;
+      const cut = after.findIndex((x) => x.t > 3.5);
+      const id = store.getState().begin();
+      store.getState().append(id, after.slice(0, 5));
+      // short of the cursor: the run before stays drawn, tree and lanes
+      expect(store.getState().timeline).toBe(old);
+      expect(store.getState().view).toBe(oldView);
+      now += 5;
+      store.getState().append(id, after.slice(5, cut));
+      // the stream reached the cursor: the tree shows the new run there, the lanes wait
+      expect(store.getState().view).not.toBe(oldView);
+      expect(store.getState().view?.t).toBe(3);
+      expect(store.getState().timeline).toBe(old);
+      now += HANDOVER_MS - 1;
+      store.getState().append(id, after.slice(cut, cut + 5));
+      expect(store.getState().timeline).toBe(old);
+      now += 1;
+      store.getState().append(id, after.slice(cut + 5, cut + 10));
+      const handed = store.getState().timeline;
+      expect(handed).not.toBe(old);
+      expect(handed?.topology).not.toBe(old?.topology);
+      // then at most every 200 ms, and whole at the end
+      now += 10;
+      store.getState().append(id, after.slice(cut + 10, cut + 20));
+      expect(store.getState().timeline).toBe(handed);
+      store.getState().append(id, after.slice(cut + 20));
+      store.getState().finish(id);
+      expect(store.getState().timeline).not.toBe(handed);
+      expect(store.getState().timeline?.steps.length).toBeGreaterThan(old!.steps.length);
+    } finally {
+      clock.mockRestore();
+    }
   });
 
   it('drops batches and endings of an abandoned run', () => {

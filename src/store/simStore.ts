@@ -18,6 +18,12 @@ export type RunStatus = 'idle' | 'running' | 'done' | 'error';
 
 /** While a run streams in, the timeline gets a new model at most this often. */
 const PUBLISH_EVERY_MS = 200;
+/**
+ * A new run that takes over from one drawn (an injection) hands its first timeline over this
+ * long after its stream has reached the cursor, not at once: the tree's frame at the cursor
+ * goes first, and the lanes (the longer draw) follow.
+ */
+export const HANDOVER_MS = 50;
 
 export const MIN_SPEED = 0.1;
 export const MAX_SPEED = 1000;
@@ -170,6 +176,8 @@ export function createSimStore(
   let projection: Projection | null = null;
   /** when the timeline model was last handed to the views (performance.now) */
   let published = -Infinity;
+  /** when the current run's stream reached the cursor (performance.now); null: not yet */
+  let reachedAt: number | null = null;
 
   return createStore<SimState>()((set, get) => {
     /** The view at the cursor, if the stream has reached it. */
@@ -240,6 +248,7 @@ export function createSimStore(
         baseTick = 0;
         summaryBin = 0;
         total = 0;
+        reachedAt = null;
         // the timeline and the view stay those of the run before until the new stream
         // reaches the cursor: after an injection, the run up to it is the same
         set({
@@ -300,11 +309,15 @@ export function createSimStore(
           return;
         }
         // the timeline redraws whole with each new model: while the run streams in, hand
-        // it over when the stream first reaches the cursor and then at most every 200 ms
+        // it over once the stream has reached the cursor (HANDOVER_MS later when it takes
+        // over from a run drawn before) and then at most every 200 ms
         const first = state.timeline === null || state.timeline.topology !== timeline.topology;
+        const reached = buffer.lastTime >= state.cursor || state.timeline === null;
+        if (reached) reachedAt ??= now;
         const ready =
-          (buffer.lastTime >= state.cursor || state.timeline === null) &&
-          (first || now - published >= PUBLISH_EVERY_MS);
+          reached &&
+          (state.timeline === null ||
+            (first ? now - reachedAt! >= HANDOVER_MS : now - published >= PUBLISH_EVERY_MS));
         if (ready) published = now;
         set({
           received: total,
