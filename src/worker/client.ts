@@ -36,10 +36,14 @@ function newWorker(): Worker {
 /**
  * A worker started ahead of time: loading one (fetching and compiling the engine) takes
  * longer than simulating up to the cursor, and an injection wants its run at once. Each
- * run takes the spare; the next one is loaded once a run has ended, not while it runs: on
- * two cores, a worker compiling the engine beside the run's worker and the page's main
- * thread slowed the run it was meant to speed up. While the page stands paused, the spare
- * can run the page's scenario up to the cursor (`prepareSpare`).
+ * run takes the spare. A run that ends as it should gives its worker back as the spare: its
+ * engine is compiled and optimised by then, and a run on a fresh worker is several times
+ * slower until V8 has optimised the engine again (the playground's 120 s: 250-300 ms on a
+ * fresh one, 45-70 ms warm, in Chromium on 2 shared cores). A run cancelled, or failed, closes
+ * its worker; a new spare is then loaded once no run goes on, not while one runs: on two
+ * cores, a worker compiling the engine beside the run's worker and the page's main thread
+ * slowed the run it was meant to speed up. While the page stands paused, the spare can run
+ * the page's scenario up to the cursor (`prepareSpare`).
  */
 interface Loaded {
   worker: Worker;
@@ -71,8 +75,14 @@ function loadSpare(): void {
   });
   spare = w;
 }
-function released(): void {
+/** A run has ended: its worker becomes the spare if it can serve again, else it closes. */
+function released(w: Loaded, reusable: boolean): void {
   running--;
+  if (reusable && !spare) spare = w;
+  else {
+    w.api[Comlink.releaseProxy]();
+    w.worker.terminate();
+  }
   setTimeout(loadSpare, 0);
 }
 
@@ -89,29 +99,39 @@ export function prepareSpare(scenario: Scenario, seed: number, until: number): v
 }
 
 /**
- * Runs a scenario in a fresh Web Worker (one started ahead of time when there is one). Batches of transitions reach
- * `onBatch` in stream order; the worker is closed when the run ends.
+ * Runs a scenario in a Web Worker: the spare (loaded ahead of time, or the last run's) when
+ * there is one, else a new one. Batches of transitions reach `onBatch` in stream order. A run
+ * that ends as it should leaves its worker as the spare; one cancelled or failed closes it.
  */
 export function runInWorker(
   scenario: Scenario,
   seed: number,
   onBatch: (batch: Transition[]) => void,
 ): RunHandle {
-  const { worker, api } = takeWorker();
+  const loaded = takeWorker();
+  const { worker, api } = loaded;
   let settled = false;
   let rejectRun: (reason: Error) => void = () => {};
+  /** this run's listeners on a worker that may outlive it */
+  const listening = new AbortController();
 
   const failed = new Promise<never>((_, reject) => {
     rejectRun = reject;
-    worker.addEventListener('error', (event) => {
-      event.preventDefault();
-      // a worker that could not load: the spare, loaded the same way, is no better
-      dropSpare();
-      reject(new Error(describeWorkerError(event)));
-    });
-    worker.addEventListener('messageerror', () => {
-      reject(new Error('engine worker sent a message that could not be read'));
-    });
+    worker.addEventListener(
+      'error',
+      (event) => {
+        event.preventDefault();
+        // a worker that could not load: the spare, loaded the same way, is no better
+        dropSpare();
+        reject(new Error(describeWorkerError(event)));
+      },
+      { signal: listening.signal },
+    );
+    worker.addEventListener(
+      'messageerror',
+      () => reject(new Error('engine worker sent a message that could not be read')),
+      { signal: listening.signal },
+    );
   });
 
   // a worker that stops answering (killed, or looping) is given up after STALL_MS
@@ -129,23 +149,29 @@ export function runInWorker(
     }
   }, 1000);
 
+  let ended = false;
   const done = Promise.race([
-    api.run(
-      scenario,
-      seed,
-      Comlink.proxy((batch: Transition[]) => {
-        alive();
-        onBatch(batch);
+    api
+      .run(
+        scenario,
+        seed,
+        Comlink.proxy((batch: Transition[]) => {
+          alive();
+          onBatch(batch);
+        }),
+        Comlink.proxy(alive),
+      )
+      .then((summary) => {
+        ended = true;
+        return summary;
       }),
-      Comlink.proxy(alive),
-    ),
     failed,
   ]).finally(() => {
     settled = true;
     clearInterval(watchdog);
-    api[Comlink.releaseProxy]();
-    worker.terminate();
-    released();
+    listening.abort();
+    // a run that ended as it should (not cancelled, not failed) leaves a worker that works
+    released(loaded, ended);
   });
 
   return {
