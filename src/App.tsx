@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { memo, useCallback, useEffect, useState } from 'react';
 import { Compare } from './compare/Compare';
 import { offeredScopes, presetGroups, presets, withScope, type NodeId, type Scope } from './engine';
 import { startClock } from './playback/clock';
@@ -31,6 +31,44 @@ function choose(name: string, scope: Scope | null): void {
   void loadScenario(scope ? withScope(base, scope) : base, name);
   simStore.getState().play();
 }
+
+/**
+ * The panels under the header. Each subscribes to the slices of the store it draws, so the
+ * page's own renders (a menu opening or closing, play and pause, a run's status) leave them
+ * alone: an injection's click renders the page, not the tree's LUNs and every panel again.
+ */
+const Stage = memo(function Stage({
+  onOpen,
+  compare,
+}: {
+  onOpen: (lun: NodeId, el: HTMLElement) => void;
+  compare: boolean;
+}) {
+  return (
+    <>
+      <Controls />
+      <ExportMenu />
+
+      <Compare onOpen={onOpen} />
+
+      <main className="stage">
+        <Tree onOpen={onOpen} />
+        <aside className="side">
+          <Explain />
+          <Figures />
+        </aside>
+      </main>
+
+      <Timeline />
+      {compare ? <Timeline which="compare" /> : null}
+
+      <div className="lower">
+        <Editor />
+        <TransitionList />
+      </div>
+    </>
+  );
+});
 
 interface Menu {
   lun: NodeId;
@@ -215,26 +253,7 @@ export function App() {
 
       <LessonPanel />
 
-      <Controls />
-      <ExportMenu />
-
-      <Compare onOpen={openMenu} />
-
-      <main className="stage">
-        <Tree onOpen={openMenu} />
-        <aside className="side">
-          <Explain />
-          <Figures />
-        </aside>
-      </main>
-
-      <Timeline />
-      {compare ? <Timeline which="compare" /> : null}
-
-      <div className="lower">
-        <Editor />
-        <TransitionList />
-      </div>
+      <Stage onOpen={openMenu} compare={compare} />
 
       {help ? <KeyHelp onClose={() => setHelp(false)} /> : null}
       {menu ? (
