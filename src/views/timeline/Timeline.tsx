@@ -17,6 +17,7 @@ import { keyAction, registerTimelineKeys, type KeyAction } from '../../keys/keys
 import { simStore, useSim, type RunStatus } from '../../store';
 import { drawLanes, type PatternIds } from './draw';
 import { formatTick, type TipContent } from './format';
+import { redrawDelay, type LastDraw } from './redraw';
 import { layoutLanes } from './layout';
 import {
   clampDomain,
@@ -156,6 +157,7 @@ function TimelineChart({
   // While a run streams in, the run's end is the model's, which comes at most every 200 ms:
   // the stream's own end moves with every batch, and each move would redraw every lane.
   const available = useSim((s) => (s.status === 'running' ? 0 : s.available));
+  const streaming = useSim((s) => s.status === 'running');
   const seek = useSim((s) => s.seek);
   const select = useSim((s) => s.selectStep);
   const selectStep = which === 'run' ? select : noSelection;
@@ -274,25 +276,40 @@ function TimelineChart({
     [selectStep],
   );
 
-  // The lanes: redrawn when the model, size, zoom, folding, selection or scrolled band change.
+  // The lanes: redrawn when the model, size, zoom, folding, selection or scrolled band change;
+  // while a run streams in, spaced by their cost (redraw.ts), the latest asked for drawn then.
+  const lastDraw = useRef<LastDraw>({ end: -Infinity, ms: 0 });
   useEffect(() => {
     const g = lanesRef.current;
     if (!g || width <= 0) return;
-    drawLanes(g, {
-      model,
-      layout,
-      x,
-      domain,
-      width,
-      openEnd: fullEnd,
-      selectedStep,
-      patterns,
-      rateMax,
-      band,
-      tip: showTip,
-      selectStep: selectStepByClick,
-    });
+    const draw = (): void => {
+      const t0 = performance.now();
+      drawLanes(g, {
+        model,
+        layout,
+        x,
+        domain,
+        width,
+        openEnd: fullEnd,
+        selectedStep,
+        patterns,
+        rateMax,
+        band,
+        tip: showTip,
+        selectStep: selectStepByClick,
+      });
+      const t1 = performance.now();
+      lastDraw.current = { end: t1, ms: t1 - t0 };
+    };
+    const wait = redrawDelay(lastDraw.current, performance.now(), streaming);
+    if (wait <= 0) {
+      draw();
+      return;
+    }
+    const timer = setTimeout(draw, wait);
+    return () => clearTimeout(timer);
   }, [
+    streaming,
     model,
     layout,
     x,
