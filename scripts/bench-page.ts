@@ -14,6 +14,8 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { chromium, type Browser, type BrowserContext, type Page } from '@playwright/test';
 import { preview } from 'vite';
+import { HANDOVER_MS } from '../src/store/simStore';
+import { LOOKAHEAD_S } from '../src/worker/protocol';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const OUT_DIR = path.join(ROOT, 'docs/bench');
@@ -758,7 +760,10 @@ play, reads \`performance.now()\`, and waits for a MutationObserver to see
 the block (playback does not run ahead of the stream) and React drawing the frame. The page
 stood paused at ${INJECT_AT} s before the click, so the spare worker had run the scenario up to the
 cursor: the new run hands that part over at once and simulates from the cursor on
-(\`src/worker/runner.ts\`).
+(\`src/worker/runner.ts\`), sending its first ${LOOKAHEAD_S} virtual s as soon as it has them. The spare is
+the worker of the page's first run, whose engine V8 has optimised by then (a run that ends
+gives its worker back, \`src/worker/client.ts\`). The new run's lanes come ${HANDOVER_MS} ms after its
+stream reached the cursor, after the tree's frame.
 
 _overlay drawn_ counts the runs whose frame showed the overlay. In the others the cursor
 went from before the block to past its end in one step: at ${FAST_SPEED}x one 60 Hz frame is about
