@@ -7,17 +7,22 @@
 //   f. the page's heap (CDP Runtime.getHeapUsage) every 0.5 s while that run streams in and
 //      then plays at 100x to its end;
 //   g. panning and zooming that run's timeline (wheel zoom in and out, drag pans): frame time,
-//      requestAnimationFrame deltas.
+//      requestAnimationFrame deltas;
+//   h. the same stream figures and the same gesture over a run of more than a million
+//      transitions: 64 LUNs x 3600 s of the same storm with an I/O tick of 4 ms (the
+//      scenario's timings.tick; the hour of e has 196 084 transitions at the kernel's 0.1 s).
 // Builds dist/ first unless --no-build; serves it with Vite's preview server on --port (4362)
 // and drives Debian's Chromium with Playwright. Measures, never asserts. Writes
-// docs/bench/stream.md, stream.csv and stream-heap.svg. --quick: 1024 LUNs x 600 s.
+// docs/bench/stream.md, stream.csv and stream-heap.svg. --quick: 1024 LUNs x 600 s, and 64
+// LUNs x 600 s for h (--duration=S and --h-duration=S set them). --only=h: h alone;
+// stream.md's section h and stream.csv's h rows are replaced, the rest of both is kept.
 import { FRAMES_AND_LONG_TASKS } from './bench-probe';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Page } from '@playwright/test';
+import { chromium, type Browser, type CDPSession, type Page } from '@playwright/test';
 import LZString from 'lz-string';
 import { preview } from 'vite';
 import { stormScenario } from './bench-storm';
@@ -29,11 +34,20 @@ const ARGS = process.argv.slice(2);
 const arg = (name: string, dflt: string): string =>
   ARGS.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? dflt;
 const QUICK = ARGS.includes('--quick');
+/** the sections run: all, or h alone */
+const ONLY_H = arg('only', '') === 'h';
 const PORT = Number(arg('port', '4362'));
 const SHAPE = { targets: 32, lunsPerTarget: 32 };
 const DURATION = Number(arg('duration', QUICK ? '600' : '3600'));
 /** lost commands in the storm: with their failing aborts and resets, close to 10 000 faults */
-const LOST = Math.round((5700 * Math.min(DURATION, 480)) / 480);
+const lostFor = (duration: number): number => Math.round((5700 * Math.min(duration, 480)) / 480);
+const LOST = lostFor(DURATION);
+/** h. 64 LUNs (the most whose lanes the timeline shows unfolded) with a 4 ms I/O tick */
+const H_SHAPE = { targets: 4, lunsPerTarget: 16 };
+const H_DURATION = Number(arg('h-duration', QUICK ? '600' : '3600'));
+const H_TICK = 0.004;
+/** what section h is about */
+const MILLION = 1_000_000;
 const PLAY_SPEED = 100;
 /** f. plays for this long at most */
 const PLAY_WALL_S = QUICK ? 10 : 30;
@@ -103,86 +117,225 @@ function frameStats(frames: number[]): { n: number; p50: number; p95: number; ma
   };
 }
 
-async function main(): Promise<void> {
-  const started = performance.now();
-  const load0 = os.loadavg();
-  if (!ARGS.includes('--no-build'))
-    execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
-  const sc = { ...stormScenario(SHAPE, DURATION, LOST), seed: 1 };
-  const server = await preview({
-    root: ROOT,
-    logLevel: 'silent',
-    preview: { host: '127.0.0.1', port: PORT, strictPort: true, open: false },
-  });
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium' });
-  const version = browser.version();
-  try {
-    const page = await browser.newPage({ viewport: VIEWPORT });
-    await page.addInitScript(INIT);
-    const cdp = await page.context().newCDPSession(page);
-    const heap: { s: number; phase: string; used: number }[] = [];
-    let phase = 'stream';
-    const t0 = Date.now();
-    const sample = async (): Promise<void> => {
-      try {
-        const h = (await cdp.send('Runtime.getHeapUsage')) as { usedSize: number };
-        heap.push({ s: (Date.now() - t0) / 1000, phase, used: h.usedSize });
-      } catch {
-        // the page between documents
+type Scenario = ReturnType<typeof stormScenario>;
+
+/** The page's heap (CDP Runtime.getHeapUsage), sampled with the phase it was taken in. */
+class HeapLog {
+  readonly samples: { s: number; phase: string; used: number }[] = [];
+  phase = 'stream';
+  private readonly t0 = Date.now();
+  private timer: ReturnType<typeof setInterval> | null = null;
+  constructor(private readonly cdp: CDPSession) {}
+  async sample(): Promise<void> {
+    try {
+      const h = (await this.cdp.send('Runtime.getHeapUsage')) as { usedSize: number };
+      this.samples.push({ s: (Date.now() - this.t0) / 1000, phase: this.phase, used: h.usedSize });
+    } catch {
+      // the page between documents
+    }
+  }
+  start(): void {
+    this.timer = setInterval(() => void this.sample(), 500);
+  }
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+  /** a collection, then one sample in the phase 'after gc' */
+  async collected(): Promise<number> {
+    this.stop();
+    await this.cdp.send('HeapProfiler.collectGarbage');
+    this.phase = 'after gc';
+    await this.sample();
+    return this.of('after gc')[0] ?? NaN;
+  }
+  of(phase: string): number[] {
+    return this.samples.filter((h) => h.phase === phase).map((h) => h.used);
+  }
+  peak(phase: string): number {
+    return Math.max(0, ...this.of(phase));
+  }
+}
+
+/** A page with the probes, the default run streamed in (so that none of its batches counts). */
+async function openDefault(page: Page): Promise<{ cdp: CDPSession; heap: HeapLog }> {
+  await page.addInitScript(INIT);
+  const cdp = await page.context().newCDPSession(page);
+  const heap = new HeapLog(cdp);
+  await page.goto(`http://127.0.0.1:${PORT}/`);
+  await page.locator('[data-lun]').first().waitFor({ timeout: 60_000 });
+  await page.locator('.page[data-status="done"]').waitFor({ timeout: 120_000 });
+  await heap.sample();
+  return { cdp, heap };
+}
+
+interface Streamed {
+  recorded: Recorded;
+  /** whether the page said done within the time allowed */
+  finished: boolean;
+  /** the first batch's time (page clock, ms) */
+  first: number;
+  batches: number;
+  transitions: number;
+  /** the page's own count */
+  shown: number;
+  summary: { until: number; bin: number } | null;
+  seconds: number;
+  rate: number;
+  p50: number;
+  p95: number;
+  max: number;
+  busy: number;
+  longTasks: number;
+  longest: number;
+  frames: ReturnType<typeof frameStats>;
+}
+
+/** Opens the scenario from a permalink (paused at 0) and waits for its stream to end. */
+async function streamFromPermalink(page: Page, sc: Scenario, timeoutMs: number): Promise<Streamed> {
+  const json = JSON.stringify(sc);
+  await arm(page, true);
+  await take(page);
+  await page.goto(
+    `http://127.0.0.1:${PORT}/#v=1&s=${LZString.compressToEncodedURIComponent(json)}`,
+  );
+  const finished = await page
+    .locator('.page[data-status="done"]')
+    .waitFor({ timeout: timeoutMs })
+    .then(
+      () => true,
+      () => false,
+    );
+  const recorded = await take(page);
+  const count = recorded.batches.reduce((n, b) => n + b.n, 0);
+  const first = recorded.batches[0]?.at ?? 0;
+  const last = recorded.batches.at(-1)?.at ?? first;
+  const perBatch = recorded.batches.map((b) => b.ms);
+  const shown = Number(await page.getByTestId('transition-total').textContent());
+  // what the page kept in full detail, and how it summarised the rest
+  const note = page.getByTestId('summary-note');
+  const summary = (await note.count())
+    ? {
+        until: Number(await note.getAttribute('data-until')),
+        bin: Number(await note.getAttribute('data-bin')),
       }
-    };
-    await page.goto(`http://127.0.0.1:${PORT}/`);
-    await page.locator('[data-lun]').first().waitFor({ timeout: 60_000 });
-    // the default run's stream in, so that none of its batches counts below
-    await page.locator('.page[data-status="done"]').waitFor({ timeout: 120_000 });
-    await sample();
-    const sampler = setInterval(() => void sample(), 500);
+    : null;
+  return {
+    recorded,
+    finished,
+    first,
+    batches: recorded.batches.length,
+    transitions: count,
+    shown,
+    summary,
+    seconds: (last - first) / 1000,
+    rate: count / Math.max(1e-3, (last - first) / 1000),
+    p50: percentile(perBatch, 0.5),
+    p95: percentile(perBatch, 0.95),
+    max: Math.max(0, ...perBatch),
+    busy: perBatch.reduce((a, b) => a + b, 0) / Math.max(1, last - first),
+    longTasks: recorded.tasks.length,
+    longest: Math.max(0, ...recorded.tasks.map((t) => t.duration)),
+    frames: frameStats(recorded.frames),
+  };
+}
+
+const streamLine = (s: Streamed): string =>
+  `  ${s.transitions} transitions in ${s.batches} batches over ${f1(s.seconds)} s: ${Math.round(s.rate)} transitions/s; per batch p50 ${f1(s.p50)} p95 ${f1(s.p95)} max ${f1(s.max)} ms${s.finished ? '' : ' (the stream had not ended when the wait gave up)'}`;
+
+/** The rows of a stream's table in stream.md. */
+const streamRows = (
+  s: Streamed,
+): string => `| transitions delivered | ${s.transitions} in ${s.batches} batches (the page counts ${s.shown})${s.finished ? '' : '; the stream had not ended when the wait gave up'} |
+| kept in full detail | ${s.summary ? `the I/O after ${f1(s.summary.until)} s; before it, sums over ${s.summary.bin} s` : 'all of it'} |
+| from the first batch to the last | ${f1(s.seconds)} s: **${Math.round(s.rate)} transitions/s** |
+| main-thread time per batch, p50 / p95 / max | ${f1(s.p50)} / ${f1(s.p95)} / ${f1(s.max)} ms |
+| share of the stream's time in batches | ${f1(100 * s.busy)} % |
+| long tasks meanwhile, the longest | ${s.longTasks}, ${f1(s.longest)} ms |
+| frame time meanwhile, p50 / p95 / max | ${f1(s.frames.p50)} / ${f1(s.frames.p95)} / ${f1(s.frames.max)} ms (${s.frames.n} frames) |`;
+
+interface Panned {
+  n: number;
+  p50: number;
+  p95: number;
+  max: number;
+  longTasks: number;
+  longest: number;
+  /** SVG elements in the plot at the end */
+  elements: number;
+}
+
+/**
+ * The gesture of g and h: twelve wheel steps in at the middle of the plot, three drags of
+ * 600 px, twelve wheel steps out; frames and long tasks meanwhile.
+ */
+async function panAndZoom(page: Page): Promise<Panned> {
+  const plot = page.locator('[data-testid="timeline"] svg.tl-plot');
+  const box = (await plot.boundingBox())!;
+  const cx = box.x + box.width / 2;
+  const cy = box.y + Math.min(box.height, 300) / 2;
+  await page.mouse.move(cx, cy);
+  await take(page);
+  for (let k = 0; k < 12; k++) {
+    await page.mouse.wheel(0, -300);
+    await page.waitForTimeout(50);
+  }
+  for (let k = 0; k < 3; k++) {
+    await page.mouse.move(cx + 300, cy);
+    await page.mouse.down();
+    for (let s = 1; s <= 30; s++) await page.mouse.move(cx + 300 - s * 20, cy);
+    await page.mouse.up();
+  }
+  for (let k = 0; k < 12; k++) {
+    await page.mouse.wheel(0, 300);
+    await page.waitForTimeout(50);
+  }
+  await page.waitForTimeout(300);
+  const panned = await take(page);
+  const pan = {
+    ...frameStats(panned.frames),
+    longTasks: panned.tasks.length,
+    longest: Math.max(0, ...panned.tasks.map((t) => t.duration)),
+    elements: await page.evaluate(
+      () => document.querySelectorAll('[data-testid="timeline"] svg.tl-plot *').length,
+    ),
+  };
+  console.log(
+    `  ${pan.n} frames: p50 ${f1(pan.p50)} p95 ${f1(pan.p95)} max ${f1(pan.max)} ms; ${pan.longTasks} long tasks`,
+  );
+  return pan;
+}
+
+const panRows = (p: Panned): string => `| frames | ${p.n} |
+| frame time p50 / p95 / max | ${f1(p.p50)} / **${f1(p.p95)}** / ${f1(p.max)} ms (goal p95 33 ms or less) |
+| long tasks, the longest | ${p.longTasks}, ${f1(p.longest)} ms |
+| SVG elements in the plot at the end | ${p.elements} |`;
+
+const la = (l: number[]): string => l.map((x) => x.toFixed(2)).join(' / ');
+const stamp = (): string => new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+
+/** e, f and g: the hour of 1024 LUNs. Returns stream.md's part for them and csv rows. */
+async function hour(
+  browser: Browser,
+  started: number,
+  load0: number[],
+): Promise<{ md: string; csv: string[]; svg: string }> {
+  const sc = { ...stormScenario(SHAPE, DURATION, LOST), seed: 1 };
+  const page = await browser.newPage({ viewport: VIEWPORT });
+  try {
+    const { heap } = await openDefault(page);
+    heap.start();
 
     // e. the stream: the run from a permalink (paused at 0)
     console.log(
       `e. ${SHAPE.targets * SHAPE.lunsPerTarget} LUNs x ${DURATION} s, ${sc.faults.length} faults, streamed to the page`,
     );
-    const json = JSON.stringify(sc);
-    await arm(page, true);
-    await take(page);
-    await page.goto(
-      `http://127.0.0.1:${PORT}/#v=1&s=${LZString.compressToEncodedURIComponent(json)}`,
-    );
-    await page.locator('.page[data-status="done"]').waitFor({ timeout: 900_000 });
-    const streamed = await take(page);
-    const count = streamed.batches.reduce((n, b) => n + b.n, 0);
-    const first = streamed.batches[0]?.at ?? 0;
-    const last = streamed.batches.at(-1)?.at ?? first;
-    const perBatch = streamed.batches.map((b) => b.ms);
-    const total = Number(await page.getByTestId('transition-total').textContent());
-    // what the page kept in full detail, and how it summarised the rest
-    const note = page.getByTestId('summary-note');
-    const summary = (await note.count())
-      ? {
-          until: Number(await note.getAttribute('data-until')),
-          bin: Number(await note.getAttribute('data-bin')),
-        }
-      : null;
-    const stream = {
-      batches: streamed.batches.length,
-      transitions: count,
-      shown: total,
-      seconds: (last - first) / 1000,
-      rate: count / Math.max(1e-3, (last - first) / 1000),
-      p50: percentile(perBatch, 0.5),
-      p95: percentile(perBatch, 0.95),
-      max: Math.max(0, ...perBatch),
-      busy: perBatch.reduce((a, b) => a + b, 0) / Math.max(1, last - first),
-      longTasks: streamed.tasks.length,
-      longest: Math.max(0, ...streamed.tasks.map((t) => t.duration)),
-      frames: frameStats(streamed.frames),
-    };
-    console.log(
-      `  ${count} transitions in ${stream.batches} batches over ${f1(stream.seconds)} s: ${Math.round(stream.rate)} transitions/s; per batch p50 ${f1(stream.p50)} p95 ${f1(stream.p95)} max ${f1(stream.max)} ms`,
-    );
+    const stream = await streamFromPermalink(page, sc, 900_000);
+    const { transitions: count, shown: total } = stream;
+    console.log(streamLine(stream));
 
     // f. the heap while it plays at 100x
-    phase = 'play';
+    heap.phase = 'play';
     await page.getByTestId('speed').fill(String(Math.log10(PLAY_SPEED)));
     await page.getByTestId('play').click();
     const playStart = Date.now();
@@ -204,73 +357,33 @@ async function main(): Promise<void> {
       `f. played ${f1(played.virtualS)} s of virtual time in ${f1(played.wallS)} s${ended ? ', to the end' : ''}`,
     );
     await page.waitForTimeout(1000);
-    clearInterval(sampler);
-    await cdp.send('HeapProfiler.collectGarbage');
-    phase = 'after gc';
-    await sample();
+    const gc = await heap.collected();
 
     // g. pan and zoom the timeline
     console.log('g. timeline: wheel zoom in and out, drag pans');
-    const plot = page.locator('[data-testid="timeline"] svg.tl-plot');
-    const box = (await plot.boundingBox())!;
-    const cx = box.x + box.width / 2;
-    const cy = box.y + Math.min(box.height, 300) / 2;
-    await page.mouse.move(cx, cy);
-    await take(page);
-    for (let k = 0; k < 12; k++) {
-      await page.mouse.wheel(0, -300);
-      await page.waitForTimeout(50);
-    }
-    for (let k = 0; k < 3; k++) {
-      await page.mouse.move(cx + 300, cy);
-      await page.mouse.down();
-      for (let s = 1; s <= 30; s++) await page.mouse.move(cx + 300 - s * 20, cy);
-      await page.mouse.up();
-    }
-    for (let k = 0; k < 12; k++) {
-      await page.mouse.wheel(0, 300);
-      await page.waitForTimeout(50);
-    }
-    await page.waitForTimeout(300);
-    const panned = await take(page);
-    const pan = {
-      ...frameStats(panned.frames),
-      longTasks: panned.tasks.length,
-      longest: Math.max(0, ...panned.tasks.map((t) => t.duration)),
-    };
-    console.log(
-      `  ${pan.n} frames: p50 ${f1(pan.p50)} p95 ${f1(pan.p95)} max ${f1(pan.max)} ms; ${pan.longTasks} long tasks`,
-    );
-    const lanes = await page.evaluate(
-      () => document.querySelectorAll('[data-testid="timeline"] svg.tl-plot *').length,
-    );
+    const pan = await panAndZoom(page);
 
     // ---- report --------------------------------------------------------------------------
-    const stat = (p: string): number[] => heap.filter((h) => h.phase === p).map((h) => h.used);
-    const peak = (p: string): number => Math.max(0, ...stat(p));
-    const base = heap[0]?.used ?? 0;
-    const gc = stat('after gc')[0] ?? NaN;
+    const base = heap.samples[0]?.used ?? 0;
     const totalS = (performance.now() - started) / 1000;
     const load1 = os.loadavg();
-    const la = (l: number[]): string => l.map((x) => x.toFixed(2)).join(' / ');
     console.log(
-      `f. heap: ${f1(base / MB)} MB before, peak ${f1(peak('stream') / MB)} MB streaming, ${f1(peak('play') / MB)} MB playing, ${f1(gc / MB)} MB after a gc`,
+      `f. heap: ${f1(base / MB)} MB before, peak ${f1(heap.peak('stream') / MB)} MB streaming, ${f1(heap.peak('play') / MB)} MB playing, ${f1(gc / MB)} MB after a gc`,
     );
-    console.log(`bench:stream took ${totalS.toFixed(0)} s; load ${la(load0)} -> ${la(load1)}`);
+    console.log(`e, f and g took ${totalS.toFixed(0)} s; load ${la(load0)} -> ${la(load1)}`);
     const svg = lineChart(
       `The page's heap, 1024 LUNs x ${DURATION} s: streamed, then played at ${PLAY_SPEED}x`,
       'seconds of wall time',
       'heap used, MB',
       ['stream', 'play'].map((p) => ({
         name: p === 'stream' ? 'while the run streams in' : `while it plays at ${PLAY_SPEED}x`,
-        points: heap.filter((h) => h.phase === p).map((h) => [h.s, h.used / MB]),
+        points: heap.samples.filter((h) => h.phase === p).map((h) => [h.s, h.used / MB]),
       })),
     );
     const csv = [
-      'section,seconds,phase,value,unit',
-      ...heap.map((h) => `heap,${h.s.toFixed(2)},${h.phase},${h.used},bytes`),
-      ...streamed.batches.map(
-        (b) => `batch,${((b.at - first) / 1000).toFixed(3)},${b.n},${b.ms.toFixed(2)},ms`,
+      ...heap.samples.map((h) => `heap,${h.s.toFixed(2)},${h.phase},${h.used},bytes`),
+      ...stream.recorded.batches.map(
+        (b) => `batch,${((b.at - stream.first) / 1000).toFixed(3)},${b.n},${b.ms.toFixed(2)},ms`,
       ),
     ];
     const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
@@ -279,9 +392,9 @@ async function main(): Promise<void> {
 Written by \`npm run bench:stream\` (scripts/bench-stream.ts${QUICK ? ', --quick' : ''}; \`npm run bench\` runs it last);
 the raw figures are in [stream.csv](stream.csv). No test asserts on any of these figures.
 
-- date: ${new Date().toISOString().replace(/\.\d+Z$/, 'Z')}
+- date: ${stamp()}
 - machine: ${cpu}, ${os.cpus().length} cores; load average (1 / 5 / 15 min) ${la(load0)} before, ${la(load1)} after
-- browser: Debian's Chromium ${version}, headless, viewport ${VIEWPORT.width} x ${VIEWPORT.height}; the production build
+- browser: Debian's Chromium ${browser.version()}, headless, viewport ${VIEWPORT.width} x ${VIEWPORT.height}; the production build
 - took ${totalS.toFixed(0)} s
 
 The run: ${SHAPE.targets * SHAPE.lunsPerTarget} scsi_debug LUNs x ${DURATION} s (${SHAPE.targets * SHAPE.lunsPerTarget * DURATION} LUN-seconds; the page takes
@@ -292,13 +405,7 @@ in all (the engine takes at most 10 000), opened from a permalink.
 
 | figure | value |
 | --- | --- |
-| transitions delivered | ${count} in ${stream.batches} batches (the page counts ${total}) |
-| kept in full detail | ${summary ? `the I/O after ${f1(summary.until)} s; before it, sums over ${summary.bin} s` : 'all of it'} |
-| from the first batch to the last | ${f1(stream.seconds)} s: **${Math.round(stream.rate)} transitions/s** |
-| main-thread time per batch, p50 / p95 / max | ${f1(stream.p50)} / ${f1(stream.p95)} / ${f1(stream.max)} ms |
-| share of the stream's time in batches | ${f1(100 * stream.busy)} % |
-| long tasks meanwhile, the longest | ${stream.longTasks}, ${f1(stream.longest)} ms |
-| frame time meanwhile, p50 / p95 / max | ${f1(stream.frames.p50)} / ${f1(stream.frames.p95)} / ${f1(stream.frames.max)} ms (${stream.frames.n} frames) |
+${streamRows(stream)}
 
 *Main-thread time per batch* is the comlink message handler that carries the batch plus the
 microtasks it queued (the store's append and React's updates), timed in the page; a render
@@ -313,8 +420,8 @@ tree and the timeline that the batches set off.
 | phase | heap used |
 | --- | --- |
 | the default page, before | ${f1(base / MB)} MB |
-| peak while the run streams in | ${f1(peak('stream') / MB)} MB |
-| peak while it plays at ${PLAY_SPEED}x | ${f1(peak('play') / MB)} MB |
+| peak while the run streams in | ${f1(heap.peak('stream') / MB)} MB |
+| peak while it plays at ${PLAY_SPEED}x | ${f1(heap.peak('play') / MB)} MB |
 | after a collection at the end | ${f1(gc / MB)} MB |
 
 CDP \`Runtime.getHeapUsage\` (the page's main thread; the worker's heap is apart) every 0.5 s.
@@ -324,24 +431,137 @@ Played at ${PLAY_SPEED}x from 0: ${f1(played.virtualS)} s of virtual time in ${f
 
 | figure | value |
 | --- | --- |
-| frames | ${pan.n} |
-| frame time p50 / p95 / max | ${f1(pan.p50)} / **${f1(pan.p95)}** / ${f1(pan.max)} ms (goal p95 33 ms or less) |
-| long tasks, the longest | ${pan.longTasks}, ${f1(pan.longest)} ms |
-| SVG elements in the plot at the end | ${lanes} |
+${panRows(pan)}
 
-Over the run of e (${count} transitions in the stream; each of its ${Math.round(DURATION * 10)} I/O ticks carries an entry
+Over the run of e (${count} transitions in the stream, the page counts ${total}; each of its ${Math.round(DURATION * 10)} I/O ticks carries an entry
 per LUN, ${Math.round(((DURATION * 10 * SHAPE.targets * SHAPE.lunsPerTarget) / 1e6) * 10) / 10} million in all): twelve wheel steps in at the
 middle of the plot, three drags of 600 px, twelve wheel steps out, as Playwright's mouse
 gives them; frame time is the delta between requestAnimationFrame callbacks.
 `;
-    mkdirSync(OUT_DIR, { recursive: true });
+    return { md, csv, svg };
+  } finally {
+    await page.close();
+  }
+}
+
+/** h. More than a million transitions: the stream, the heap after it, the gesture of g. */
+async function million(browser: Browser): Promise<{ md: string; csv: string[] }> {
+  const started = performance.now();
+  const load0 = os.loadavg();
+  const storm = stormScenario(H_SHAPE, H_DURATION, lostFor(H_DURATION));
+  const sc: Scenario = {
+    ...storm,
+    name: `${storm.name}, I/O tick ${H_TICK * 1000} ms`,
+    timings: { ...storm.timings, tick: H_TICK },
+    seed: 1,
+  };
+  const luns = H_SHAPE.targets * H_SHAPE.lunsPerTarget;
+  const page = await browser.newPage({ viewport: VIEWPORT });
+  try {
+    const { heap } = await openDefault(page);
+    const base = heap.samples[0]?.used ?? 0;
+    heap.start();
+    console.log(
+      `h. ${luns} LUNs x ${H_DURATION} s, I/O tick ${H_TICK * 1000} ms, ${sc.faults.length} faults, streamed to the page`,
+    );
+    const stream = await streamFromPermalink(page, sc, 2 * 3600_000);
+    console.log(streamLine(stream));
+    const enough = stream.shown >= MILLION;
+    const verdict = enough
+      ? `the page counts ${stream.shown} transitions: at least a million`
+      : `the page counts ${stream.shown} transitions: FEWER than a million, so these are not the figures over a million transitions`;
+    console.log(`  ${verdict}`);
+    await page.waitForTimeout(1000);
+    const gc = await heap.collected();
+    console.log(
+      `  heap: ${f1(base / MB)} MB before, peak ${f1(heap.peak('stream') / MB)} MB streaming, ${f1(gc / MB)} MB after a gc`,
+    );
+    console.log('  timeline: wheel zoom in and out, drag pans');
+    const pan = await panAndZoom(page);
+    const totalS = (performance.now() - started) / 1000;
+    const load1 = os.loadavg();
+    console.log(`h took ${totalS.toFixed(0)} s; load ${la(load0)} -> ${la(load1)}`);
+    const csv = [
+      ...heap.samples.map((h) => `h-heap,${h.s.toFixed(2)},${h.phase},${h.used},bytes`),
+      ...stream.recorded.batches.map(
+        (b) => `h-batch,${((b.at - stream.first) / 1000).toFixed(3)},${b.n},${b.ms.toFixed(2)},ms`,
+      ),
+      `h-pan,,p50,${pan.p50.toFixed(2)},ms`,
+      `h-pan,,p95,${pan.p95.toFixed(2)},ms`,
+      `h-pan,,max,${pan.max.toFixed(2)},ms`,
+      `h-pan,,frames,${pan.n},frames`,
+      `h-pan,,long tasks,${pan.longTasks},tasks`,
+      `h-pan,,elements,${pan.elements},elements`,
+    ];
+    const md = `## h. Panning and zooming over 1 million transitions
+
+Written by \`npm run bench:stream\`${QUICK ? ' (--quick)' : ''}; \`npm run bench:stream -- --only=h\` runs this section alone and
+replaces it and the \`h-\` rows of [stream.csv](stream.csv), keeping the sections above.
+
+- date: ${stamp()}; took ${totalS.toFixed(0)} s
+- load average (1 / 5 / 15 min) ${la(load0)} before, ${la(load1)} after
+- browser: Debian's Chromium ${browser.version()}, headless, viewport ${VIEWPORT.width} x ${VIEWPORT.height}; the production build
+
+The run: ${luns} scsi_debug LUNs x ${H_DURATION} s (${luns * H_DURATION} LUN-seconds, within the page's limits) under the storm
+of scripts/bench-storm.ts with ${lostFor(H_DURATION)} lost commands, ${sc.faults.length} faults, and an I/O tick (the scenario's
+\`timings.tick\`) of ${H_TICK * 1000} ms instead of the kernel's 100 ms, opened from a permalink as in e. With ${luns} LUNs the
+timeline shows every LUN's lane unfolded. ${enough ? `The page counts **${stream.shown} transitions**, more than a million.` : `The page counts ${stream.shown} transitions: **fewer than a million**, so these are not the figures over a million transitions.`}
+
+| figure | value |
+| --- | --- |
+${streamRows(stream)}
+| heap: the default page, the peak while it streams in, after a collection | ${f1(base / MB)} / ${f1(heap.peak('stream') / MB)} / ${f1(gc / MB)} MB |
+${panRows(pan)}
+
+The gesture is g's, on the run paused at 0 once it has streamed in.
+`;
+    return { md, csv };
+  } finally {
+    await page.close();
+  }
+}
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  const load0 = os.loadavg();
+  if (!ARGS.includes('--no-build'))
+    execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+  const server = await preview({
+    root: ROOT,
+    logLevel: 'silent',
+    preview: { host: '127.0.0.1', port: PORT, strictPort: true, open: false },
+  });
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium' });
+  try {
     const mdFile = path.join(OUT_DIR, 'stream.md');
+    const csvFile = path.join(OUT_DIR, 'stream.csv');
+    mkdirSync(OUT_DIR, { recursive: true });
+    let head: string;
+    let csv: string[];
+    if (ONLY_H) {
+      // the sections before h and their rows, as the last full run wrote them
+      const old = existsSync(mdFile) ? readFileSync(mdFile, 'utf8') : '';
+      head = old.split(/^## h\. /m)[0]!.trimEnd() + '\n';
+      const rows = existsSync(csvFile) ? readFileSync(csvFile, 'utf8').split('\n') : [];
+      csv = rows.filter((r) => r && !r.startsWith('h-') && !r.startsWith('section,'));
+    } else {
+      const r = await hour(browser, started, load0);
+      writeFileSync(path.join(OUT_DIR, 'stream-heap.svg'), r.svg);
+      head = r.md;
+      csv = r.csv;
+    }
+    const h = await million(browser);
+    const md = `${head}\n${h.md}`;
     const prettier = await import('prettier');
     const options = (await prettier.resolveConfig(mdFile)) ?? {};
     writeFileSync(mdFile, await prettier.format(md, { ...options, filepath: mdFile }));
-    writeFileSync(path.join(OUT_DIR, 'stream.csv'), `${csv.join('\n')}\n`);
-    writeFileSync(path.join(OUT_DIR, 'stream-heap.svg'), svg);
-    console.log('wrote docs/bench/stream.md, stream.csv and stream-heap.svg');
+    writeFileSync(
+      csvFile,
+      `${['section,seconds,phase,value,unit', ...csv, ...h.csv].join('\n')}\n`,
+    );
+    console.log(
+      `bench:stream took ${((performance.now() - started) / 1000).toFixed(0)} s; wrote docs/bench/stream.md and stream.csv${ONLY_H ? ' (section h)' : ' and stream-heap.svg'}`,
+    );
   } finally {
     await browser.close();
     await new Promise<void>((resolve) => server.httpServer.close(() => resolve()));
