@@ -263,7 +263,19 @@ interface Panned {
   longest: number;
   /** SVG elements in the plot at the end */
   elements: number;
+  /** the visible range (s) before, after the steps in, after the drags, at the end */
+  domains: [number, number][];
+  /** whether the page was scrolled to bring the plot under the pointer */
+  scrolled: boolean;
 }
+
+/** The timeline's visible range, from its data-domain. */
+async function domainOf(page: Page): Promise<[number, number]> {
+  const d = await page.getByTestId('timeline').getAttribute('data-domain');
+  const [a, b] = (d ?? 'NaN,NaN').split(',').map(Number);
+  return [a!, b!];
+}
+const rangeText = (d: [number, number]): string => `${d[0].toFixed(3)} to ${d[1].toFixed(3)} s`;
 
 /**
  * The gesture of g and h: twelve wheel steps in at the middle of the plot, three drags of
@@ -271,27 +283,44 @@ interface Panned {
  */
 async function panAndZoom(page: Page): Promise<Panned> {
   const plot = page.locator('[data-testid="timeline"] svg.tl-plot');
-  const box = (await plot.boundingBox())!;
+  let box = (await plot.boundingBox())!;
+  const pointY = (b: typeof box): number => b.y + Math.min(b.height, 300) / 2;
+  // The timeline is under the tree: with 64 LUNs (a taller tree than 1024 folded ones) the
+  // point would be below the viewport, and the wheel and the drags would reach nothing.
+  const scrolled = pointY(box) > VIEWPORT.height - 20;
+  if (scrolled) {
+    await page.getByTestId('timeline').scrollIntoViewIfNeeded();
+    box = (await plot.boundingBox())!;
+  }
   const cx = box.x + box.width / 2;
-  const cy = box.y + Math.min(box.height, 300) / 2;
+  const cy = pointY(box);
+  const domains = [await domainOf(page)];
   await page.mouse.move(cx, cy);
   await take(page);
   for (let k = 0; k < 12; k++) {
     await page.mouse.wheel(0, -300);
     await page.waitForTimeout(50);
   }
+  domains.push(await domainOf(page));
   for (let k = 0; k < 3; k++) {
     await page.mouse.move(cx + 300, cy);
     await page.mouse.down();
     for (let s = 1; s <= 30; s++) await page.mouse.move(cx + 300 - s * 20, cy);
     await page.mouse.up();
   }
+  domains.push(await domainOf(page));
   for (let k = 0; k < 12; k++) {
     await page.mouse.wheel(0, 300);
     await page.waitForTimeout(50);
   }
   await page.waitForTimeout(300);
   const panned = await take(page);
+  domains.push(await domainOf(page));
+  const [d0, din, dpan] = domains as [[number, number], [number, number], [number, number]];
+  const moved = din[1] - din[0] < 0.5 * (d0[1] - d0[0]) && dpan[0] !== din[0];
+  console.log(
+    `  visible range ${rangeText(d0)}; after the steps in ${rangeText(din)}, after the drags ${rangeText(dpan)}${moved ? '' : ': THE GESTURE DID NOT ZOOM AND PAN THE PLOT'}${scrolled ? ' (the page scrolled to the timeline first)' : ''}`,
+  );
   const pan = {
     ...frameStats(panned.frames),
     longTasks: panned.tasks.length,
@@ -299,6 +328,8 @@ async function panAndZoom(page: Page): Promise<Panned> {
     elements: await page.evaluate(
       () => document.querySelectorAll('[data-testid="timeline"] svg.tl-plot *').length,
     ),
+    domains,
+    scrolled,
   };
   console.log(
     `  ${pan.n} frames: p50 ${f1(pan.p50)} p95 ${f1(pan.p95)} max ${f1(pan.max)} ms; ${pan.longTasks} long tasks`,
@@ -309,7 +340,8 @@ async function panAndZoom(page: Page): Promise<Panned> {
 const panRows = (p: Panned): string => `| frames | ${p.n} |
 | frame time p50 / p95 / max | ${f1(p.p50)} / **${f1(p.p95)}** / ${f1(p.max)} ms (goal p95 33 ms or less) |
 | long tasks, the longest | ${p.longTasks}, ${f1(p.longest)} ms |
-| SVG elements in the plot at the end | ${p.elements} |`;
+| SVG elements in the plot at the end | ${p.elements} |
+| visible range before, after the steps in, after the drags, at the end | ${p.domains.map(rangeText).join('; ')}${p.scrolled ? ' (the page scrolled to the timeline first)' : ''} |`;
 
 const la = (l: number[]): string => l.map((x) => x.toFixed(2)).join(' / ');
 const stamp = (): string => new Date().toISOString().replace(/\.\d+Z$/, 'Z');
