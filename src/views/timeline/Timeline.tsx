@@ -17,7 +17,14 @@ import { keyAction, registerTimelineKeys, type KeyAction } from '../../keys/keys
 import { simStore, useSim, type RunStatus } from '../../store';
 import { drawLanes, type PatternIds } from './draw';
 import { formatTick, type TipContent } from './format';
-import { redrawDelay, type LastDraw } from './redraw';
+import {
+  PREVIEW_ABOVE_MS,
+  PREVIEW_MAX_MS,
+  previewTransform,
+  redrawDelay,
+  SETTLE_MS,
+  type LastDraw,
+} from './redraw';
 import { layoutLanes } from './layout';
 import {
   clampDomain,
@@ -278,11 +285,18 @@ function TimelineChart({
 
   // The lanes: redrawn when the model, size, zoom, folding, selection or scrolled band change;
   // while a run streams in, spaced by their cost (redraw.ts), the latest asked for drawn then.
+  // A zoom or pan of lanes that are slow to draw is shown at once by moving and stretching
+  // them as drawn, and drawn anew once the view rests (level of detail by time, as trace
+  // viewers do by zoom).
   const lastDraw = useRef<LastDraw>({ end: -Infinity, ms: 0 });
+  const drawnFor = useRef<{ domain: Domain; inputs: unknown[] } | null>(null);
   useEffect(() => {
     const g = lanesRef.current;
     if (!g || width <= 0) return;
+    const inputs = [model, layout, width, fullEnd, selectedStep, patterns, rateMax, band];
+    const before = drawnFor.current;
     const draw = (): void => {
+      g.removeAttribute('transform');
       const t0 = performance.now();
       drawLanes(g, {
         model,
@@ -300,7 +314,19 @@ function TimelineChart({
       });
       const t1 = performance.now();
       lastDraw.current = { end: t1, ms: t1 - t0 };
+      drawnFor.current = { domain, inputs };
     };
+    const viewOnly =
+      before !== null &&
+      before.domain !== domain &&
+      before.inputs.every((v, i) => Object.is(v, inputs[i]));
+    if (!streaming && viewOnly && lastDraw.current.ms > PREVIEW_ABOVE_MS) {
+      const { tx, k } = previewTransform(before.domain, domain, width);
+      g.setAttribute('transform', `translate(${tx},0) scale(${k},1)`);
+      const since = performance.now() - lastDraw.current.end;
+      const timer = setTimeout(draw, Math.min(SETTLE_MS, Math.max(0, PREVIEW_MAX_MS - since)));
+      return () => clearTimeout(timer);
+    }
     const wait = redrawDelay(lastDraw.current, performance.now(), streaming);
     if (wait <= 0) {
       draw();

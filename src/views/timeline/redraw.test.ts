@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { REDRAW_SPACING, redrawDelay } from './redraw';
+import { previewTransform, REDRAW_SPACING, redrawDelay } from './redraw';
 
 describe('redrawing the lanes', () => {
   const last = { end: 1000, ms: 100 };
@@ -17,5 +17,20 @@ describe('redrawing the lanes', () => {
     expect(busy).toBeLessThanOrEqual(1 / 5);
     // the first redraw of a run is not held back
     expect(redrawDelay({ end: -Infinity, ms: 0 }, 5, true)).toBeLessThanOrEqual(0);
+  });
+});
+
+describe('the preview of a zoom or pan', () => {
+  it('maps a time where the drawing had it to where the new view wants it', () => {
+    const drawn: [number, number] = [10, 30];
+    const view: [number, number] = [15, 20];
+    const width = 800;
+    const { tx, k } = previewTransform(drawn, view, width);
+    for (const t of [15, 17.5, 20, 10, 30]) {
+      const drawnAt = ((t - drawn[0]) / (drawn[1] - drawn[0])) * width;
+      const wanted = ((t - view[0]) / (view[1] - view[0])) * width;
+      expect(tx + k * drawnAt).toBeCloseTo(wanted, 9);
+    }
+    expect(previewTransform(view, view, width)).toEqual({ tx: 0, k: 1 });
   });
 });

@@ -16,6 +16,28 @@ export interface LastDraw {
   ms: number;
 }
 
+/**
+ * A change of view alone (zoom, pan) whose last drawing took longer than this is first shown
+ * by moving and stretching the lanes as drawn (an SVG transform, no new elements), and drawn
+ * anew once the view has rested SETTLE_MS, or PREVIEW_MAX_MS after the last drawing.
+ */
+export const PREVIEW_ABOVE_MS = 50;
+export const SETTLE_MS = 150;
+export const PREVIEW_MAX_MS = 500;
+
+/**
+ * The transform that shows lanes drawn for the time range `drawn` on `width` px as they
+ * would be drawn for `view`: translate(tx, 0) scale(k, 1).
+ */
+export function previewTransform(
+  drawn: readonly [number, number],
+  view: readonly [number, number],
+  width: number,
+): { tx: number; k: number } {
+  const span = view[1] - view[0];
+  return { tx: ((drawn[0] - view[0]) / span) * width, k: (drawn[1] - drawn[0]) / span };
+}
+
 /** Milliseconds until the lanes may be redrawn; 0 or less: now. */
 export function redrawDelay(last: LastDraw, now: number, streaming: boolean): number {
   return streaming ? last.end + REDRAW_SPACING * last.ms - now : 0;
