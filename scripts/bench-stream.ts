@@ -17,14 +17,13 @@
 // LUNs x 600 s for h (--duration=S and --h-duration=S set them). --only=h: h alone;
 // stream.md's section h and stream.csv's h rows are replaced, the rest of both is kept.
 import { FRAMES_AND_LONG_TASKS } from './bench-probe';
-import { execFileSync } from 'node:child_process';
+import { servePage } from './bench-serve';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type CDPSession, type Page } from '@playwright/test';
+import type { Browser, CDPSession, Page } from '@playwright/test';
 import LZString from 'lz-string';
-import { preview } from 'vite';
 import { stormScenario } from './bench-storm';
 import { lineChart } from './bench-svg';
 
@@ -556,14 +555,8 @@ The gesture is g's, on the run paused at 0 once it has streamed in.
 async function main(): Promise<void> {
   const started = performance.now();
   const load0 = os.loadavg();
-  if (!ARGS.includes('--no-build'))
-    execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
-  const server = await preview({
-    root: ROOT,
-    logLevel: 'silent',
-    preview: { host: '127.0.0.1', port: PORT, strictPort: true, open: false },
-  });
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium' });
+  const served = await servePage(ROOT, PORT, !ARGS.includes('--no-build'));
+  const { browser } = served;
   try {
     const mdFile = path.join(OUT_DIR, 'stream.md');
     const csvFile = path.join(OUT_DIR, 'stream.csv');
@@ -595,8 +588,7 @@ async function main(): Promise<void> {
       `bench:stream took ${((performance.now() - started) / 1000).toFixed(0)} s; wrote docs/bench/stream.md and stream.csv${ONLY_H ? ' (section h)' : ' and stream-heap.svg'}`,
     );
   } finally {
-    await browser.close();
-    await new Promise<void>((resolve) => server.httpServer.close(() => resolve()));
+    await served.close();
   }
 }
 

@@ -14,7 +14,7 @@
 // the page, the store and the first render of the run) is timed apart. Measures, never
 // asserts; prints a markdown table.
 import { FRAMES_AND_LONG_TASKS } from './bench-probe';
-import { execFileSync } from 'node:child_process';
+import { servePage } from './bench-serve';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
@@ -186,16 +186,8 @@ function mainThread(r: Recorded, from: number, to: number): MainThread {
 }
 
 async function pageBench(file: string, idleS: number): Promise<PageFigures> {
-  const { chromium } = await import('@playwright/test');
-  const { preview } = await import('vite');
-  if (!ARGS.includes('--no-build'))
-    execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
-  const server = await preview({
-    root: ROOT,
-    logLevel: 'silent',
-    preview: { host: '127.0.0.1', port: PORT, strictPort: true, open: false },
-  });
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium' });
+  const served = await servePage(ROOT, PORT, !ARGS.includes('--no-build'));
+  const { browser } = served;
   try {
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     // before the page's scripts: the trace worker's messages (its answer is the last), every
@@ -283,8 +275,7 @@ async function pageBench(file: string, idleS: number): Promise<PageFigures> {
       },
     };
   } finally {
-    await browser.close();
-    await new Promise<void>((resolve) => server.httpServer.close(() => resolve()));
+    await served.close();
   }
 }
 
