@@ -48,6 +48,8 @@ function newWorker(): Worker {
 interface Loaded {
   worker: Worker;
   api: Comlink.Remote<EngineWorkerApi>;
+  /** called when a run takes the spare: its waiting-time listener goes */
+  taken?: () => void;
 }
 let spare: Loaded | null = null;
 let running = 0;
@@ -62,23 +64,33 @@ function dropSpare(): void {
 function takeWorker(): Loaded {
   const w = spare ?? load();
   spare = null;
+  w.taken?.();
+  w.taken = undefined;
   running++;
   return w;
 }
+/** A spare that fails while it waits (it cannot load, or crashes) is dropped, so that the next run loads its own. */
+function keepAsSpare(w: Loaded): void {
+  const listening = new AbortController();
+  w.worker.addEventListener(
+    'error',
+    () => {
+      if (spare === w) spare = null;
+      w.worker.terminate();
+    },
+    { signal: listening.signal },
+  );
+  w.taken = () => listening.abort();
+  spare = w;
+}
 function loadSpare(): void {
   if (spare || running > 0) return;
-  const w = load();
-  // a spare that cannot load is dropped, so that the next run loads its own
-  w.worker.addEventListener('error', () => {
-    if (spare === w) spare = null;
-    w.worker.terminate();
-  });
-  spare = w;
+  keepAsSpare(load());
 }
 /** A run has ended: its worker becomes the spare if it can serve again, else it closes. */
 function released(w: Loaded, reusable: boolean): void {
   running--;
-  if (reusable && !spare) spare = w;
+  if (reusable && !spare) keepAsSpare(w);
   else {
     w.api[Comlink.releaseProxy]();
     w.worker.terminate();
