@@ -22,6 +22,13 @@ import { PAGE_LIMITS, pageRefusals } from '../store/limits';
 /** The page draws at most this many LUNs (the engine takes more, from the CLI). */
 export const PAGE_LUN_LIMIT = PAGE_LIMITS.luns;
 
+/**
+ * The fault list shows this many faults, and this many more per click. A storm places
+ * thousands; drawn all at once, its 20 000 elements were laid out and painted again with
+ * every frame of the timeline's zoom.
+ */
+export const FAULTS_SHOWN = 100;
+
 interface HostForm {
   driver: DriverName;
   scope: Scope;
@@ -118,6 +125,7 @@ export function Editor() {
   const [form, setForm] = useState<Form>(() => formOf(scenario, seed));
   const [errors, setErrors] = useState<FieldError[]>([]);
   const [basis, setBasis] = useState(scenario);
+  const [shown, setShown] = useState(FAULTS_SHOWN);
   // a new preset (or an injection) resets the form to what runs
   if (basis !== scenario) {
     setBasis(scenario);
@@ -300,7 +308,7 @@ export function Editor() {
         <p>None yet. Click a LUN to place one at the cursor.</p>
       ) : (
         <ul className="fault-list" data-testid="fault-list">
-          {scenario.faults.map((f, i) => (
+          {scenario.faults.slice(0, shown).map((f, i) => (
             <li key={i} data-fault={f.kind} data-lun={f.lun}>
               {f.at.toFixed(2)} s: {FAULT_LABEL[f.kind]} on {f.lun}
               {f.duration !== undefined
@@ -319,6 +327,14 @@ export function Editor() {
           ))}
         </ul>
       )}
+      {scenario.faults.length > shown ? (
+        <p className="fault-more" data-testid="fault-more">
+          {scenario.faults.length - shown} more faults not listed.{' '}
+          <button type="button" onClick={() => setShown(shown + FAULTS_SHOWN)}>
+            show {Math.min(FAULTS_SHOWN, scenario.faults.length - shown)} more
+          </button>
+        </p>
+      ) : null}
     </section>
   );
 }
