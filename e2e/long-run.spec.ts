@@ -1,5 +1,13 @@
 import LZString from 'lz-string';
+import type { Page } from '@playwright/test';
 import { simulate, type NodeId, type Scenario, type Transition } from '../src/engine';
+import {
+  LANES_MEASURE,
+  LANES_PREVIEW,
+  PREVIEW_ABOVE_MS,
+  REDRAW_SPACING,
+} from '../src/views/timeline/redraw';
+import { stormScenario } from '../scripts/bench-storm';
 import { expect, goTo, pause, test } from './helpers';
 
 test.describe.configure({ timeout: 240_000 });
@@ -29,6 +37,20 @@ const scenario: Scenario = {
     { lun: '0:0:9:2', kind: 'abort-fails', at: 860 },
   ],
 };
+
+/** The lanes' drawings of the main timeline, in order: the page's User Timing measures. */
+async function lanesDrawn(page: Page) {
+  const all = await page.evaluate(
+    (name) =>
+      performance.getEntriesByName(name).map((e) => ({
+        start: e.startTime,
+        ms: e.duration,
+        ...((e as PerformanceMeasure).detail as { timeline: string; streaming: boolean }),
+      })),
+    LANES_MEASURE,
+  );
+  return all.filter((d) => d.timeline === 'timeline');
+}
 
 /** Each LUN's blocking scope at time t, as the engine's stream says. */
 function blockedAt(stream: readonly Transition[], t: number): string[] {
@@ -130,6 +152,13 @@ test('a lane too dense for an element per flag draws them as one path, and zoomi
   );
   await expect(page.locator('.page')).toHaveAttribute('data-status', 'done', { timeout: 60_000 });
   await pause(page);
+  // the editor lists the first hundred faults, and a hundred more per click
+  const listed = page.getByTestId('fault-list').locator('li');
+  await expect(listed).toHaveCount(100);
+  await expect(page.getByTestId('fault-more')).toContainText('300 more faults not listed');
+  await page.getByTestId('fault-more').getByRole('button', { name: 'show 100 more' }).click();
+  await expect(listed).toHaveCount(200);
+  await expect(listed.nth(199)).toContainText(`${dense.faults[199]!.at.toFixed(2)} s: `);
   const lane = page.locator('[data-testid="timeline"] [data-lane="lun:0:0:0:0"]');
   const group = lane.locator('g.tl-fault--on.is-dense');
   await expect(group).toHaveCount(1);
@@ -166,4 +195,65 @@ test('a lane too dense for an element per flag draws them as one path, and zoomi
   await expect.poll(domain).toBeLessThan(60);
   await expect(lane.locator('g.tl-fault.is-dense')).toHaveCount(0);
   expect(await lane.locator('g.tl-fault[data-fault="timeout"]').count()).toBeGreaterThan(0);
+});
+
+// 64 LUNs for 300 s, their I/O drawn every 4 ms: lanes that take tens of ms to draw
+const busy: Scenario = {
+  ...stormScenario({ targets: 4, lunsPerTarget: 16 }, 300, 100),
+  name: 'busy lanes, 64 LUNs',
+};
+busy.timings = { ...busy.timings, tick: 0.004 };
+
+test('while a run streams in, the lanes give way to it; zoomed, lanes slow to draw are first stretched as drawn', async ({
+  page,
+}) => {
+  await page.goto(
+    `/#v=1&t=0&s=${LZString.compressToEncodedURIComponent(JSON.stringify({ ...busy, seed: 1 }))}`,
+  );
+  await expect(page.locator('.page')).toHaveAttribute('data-status', 'done', { timeout: 200_000 });
+  await pause(page);
+  // While it streamed in, each drawing of the lanes came at least REDRAW_SPACING times the
+  // cost of the one before after that one ended (redraw.ts): the lanes left the main thread
+  // to the stream. The drawings are the page's User Timing measures.
+  const draws = await lanesDrawn(page);
+  const streamed = draws.filter((d) => d.streaming);
+  console.log(
+    `lanes drawn while streaming: ${streamed.length}, ms ${streamed.map((d) => d.ms.toFixed(0)).join(' ')}`,
+  );
+  expect(streamed.length).toBeGreaterThan(2);
+  let spaced = 0;
+  for (let i = 1; i < draws.length; i++) {
+    const [a, b] = [draws[i - 1]!, draws[i]!];
+    if (!b.streaming) continue;
+    const gap = b.start - (a.start + a.ms);
+    expect(gap, `drawing ${i} at ${b.start.toFixed(1)} ms`).toBeGreaterThanOrEqual(
+      REDRAW_SPACING * a.ms - 2,
+    );
+    // a drawing that waited longer than the store's 200 ms between models was held back
+    if (REDRAW_SPACING * a.ms > 250) spaced++;
+  }
+  // the lanes of 64 busy LUNs cost enough to be held back at least once
+  expect(spaced).toBeGreaterThan(0);
+
+  // Zoomed in, lanes that took over PREVIEW_ABOVE_MS to draw are first shown stretched as
+  // drawn (a preview), and drawn anew for the new view once it rests; cheaper ones at once.
+  const previews = (): Promise<number> =>
+    page.evaluate(
+      (name) =>
+        performance
+          .getEntriesByName(name)
+          .filter((e) => (e as PerformanceMark).detail?.timeline === 'timeline').length,
+      LANES_PREVIEW,
+    );
+  const before = await lanesDrawn(page);
+  const previewsBefore = await previews();
+  const slow = before.at(-1)!.ms > PREVIEW_ABOVE_MS;
+  console.log(`lanes last drawn in ${before.at(-1)!.ms.toFixed(0)} ms`);
+  await page.getByTestId('timeline').focus();
+  await page.keyboard.press('w');
+  await expect.poll(async () => (await lanesDrawn(page)).length).toBeGreaterThan(before.length);
+  expect(await previews()).toBe(previewsBefore + (slow ? 1 : 0));
+  await expect(page.locator('[data-testid="timeline"] g.tl-lanes')).not.toHaveAttribute(
+    'transform',
+  );
 });

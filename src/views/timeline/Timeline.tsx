@@ -20,6 +20,9 @@ import { formatTick, type TipContent } from './format';
 import {
   PREVIEW_ABOVE_MS,
   PREVIEW_MAX_MS,
+  LANES_KEPT,
+  LANES_MEASURE,
+  LANES_PREVIEW,
   previewTransform,
   redrawDelay,
   SETTLE_MS,
@@ -315,6 +318,13 @@ function TimelineChart({
       const t1 = performance.now();
       lastDraw.current = { end: t1, ms: t1 - t0 };
       drawnFor.current = { domain, inputs };
+      timed(() =>
+        performance.measure(LANES_MEASURE, {
+          start: t0,
+          end: t1,
+          detail: { timeline: testId, streaming },
+        }),
+      );
     };
     const viewOnly =
       before !== null &&
@@ -323,6 +333,7 @@ function TimelineChart({
     if (!streaming && viewOnly && lastDraw.current.ms > PREVIEW_ABOVE_MS) {
       const { tx, k } = previewTransform(before.domain, domain, width);
       g.setAttribute('transform', `translate(${tx},0) scale(${k},1)`);
+      timed(() => performance.mark(LANES_PREVIEW, { detail: { timeline: testId } }));
       const since = performance.now() - lastDraw.current.end;
       const timer = setTimeout(draw, Math.min(SETTLE_MS, Math.max(0, PREVIEW_MAX_MS - since)));
       return () => clearTimeout(timer);
@@ -348,6 +359,7 @@ function TimelineChart({
     band,
     showTip,
     selectStepByClick,
+    testId,
   ]);
 
   // The axis.
@@ -658,7 +670,7 @@ function TimelineChart({
           </div>
           <svg className="tl-plot" ref={plotRef} width={Math.max(1, width)} height={plotH}>
             <Patterns ids={patterns} />
-            <g ref={lanesRef} />
+            <g className="tl-lanes" ref={lanesRef} />
             {shade && (
               <rect
                 className="tl-brush-shade"
@@ -681,6 +693,16 @@ function TimelineChart({
  * The playback cursor: only this small component re-renders as the cursor moves (up to 60
  * times a second); the lanes are not redrawn.
  */
+let timedCount = 0;
+/** A User Timing entry of the lanes (redraw.ts); all of them cleared every LANES_KEPT. */
+function timed(record: () => void): void {
+  if (++timedCount % LANES_KEPT === 0) {
+    performance.clearMeasures(LANES_MEASURE);
+    performance.clearMarks(LANES_PREVIEW);
+  }
+  record();
+}
+
 function CursorLine({
   x,
   width,

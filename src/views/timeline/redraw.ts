@@ -9,6 +9,16 @@
  */
 export const REDRAW_SPACING = 6;
 
+/**
+ * Each drawing of the lanes is a User Timing measure of this name (detail: the timeline's
+ * test id and whether a run was streaming in), and each preview a mark of LANES_PREVIEW: the
+ * browser's performance panel shows them, and the end-to-end tests read them.
+ */
+export const LANES_MEASURE = 'timeline lanes';
+export const LANES_PREVIEW = 'timeline lanes preview';
+/** the measures and marks are cleared after this many, to keep them bounded */
+export const LANES_KEPT = 2000;
+
 export interface LastDraw {
   /** when it ended (performance.now) */
   end: number;
