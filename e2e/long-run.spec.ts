@@ -203,6 +203,11 @@ const busy: Scenario = {
   name: 'busy lanes, 64 LUNs',
 };
 busy.timings = { ...busy.timings, tick: 0.004 };
+// and three reads that fail at once with a medium error: failed I/O in the first LUN's lane
+busy.faults = [
+  ...busy.faults,
+  ...[20, 120, 220].map((at) => ({ lun: '0:0:0:0', kind: 'medium-error' as const, at })),
+];
 
 test('while a run streams in, the lanes give way to it; zoomed, lanes slow to draw are first stretched as drawn', async ({
   page,
@@ -234,6 +239,10 @@ test('while a run streams in, the lanes give way to it; zoomed, lanes slow to dr
   }
   // the lanes of 64 busy LUNs cost enough to be held back at least once
   expect(spaced).toBeGreaterThan(0);
+  // the failed reads are drawn: a LUN lane's failed I/O is one path of the bins where it failed
+  await expect(
+    page.locator('[data-testid="timeline"] [data-lane="lun:0:0:0:0"] path.tl-failed'),
+  ).toHaveAttribute('data-bins', '3');
 
   // Zoomed in, lanes that took over PREVIEW_ABOVE_MS to draw are first shown stretched as
   // drawn (a preview), and drawn anew for the new view once it rests; cheaper ones at once.

@@ -356,15 +356,24 @@ function drawLun(
       .attr('class', 'tl-rate')
       .attr('d', area(stepPoints(bins)));
   }
+  // the bins where I/O failed: one path of rectangles per lane (zoomed out, a storm's lanes
+  // had thousands of them, an element each)
   const failed = binSeries(series.failed, tick, domain, maxBins).filter((b) => b.value > 0);
-  lg.selectAll('rect.tl-failed')
-    .data(failed)
-    .join('rect')
-    .attr('class', 'tl-failed')
-    .attr('x', (b) => x(b.t0))
-    .attr('width', (b) => Math.max(1.5, x(b.t1) - x(b.t0)))
-    .attr('y', (b) => Math.min(y(b.value), h - 4))
-    .attr('height', (b) => Math.max(2.5, h - 1.5 - Math.min(y(b.value), h - 4)));
+  if (failed.length)
+    lg.append('path')
+      .attr('class', 'tl-failed')
+      .attr('data-bins', failed.length)
+      .attr(
+        'd',
+        failed
+          .map((b) => {
+            const top = Math.min(y(b.value), h - 4);
+            const w = Math.max(1.5, x(b.t1) - x(b.t0));
+            const hh = Math.max(2.5, h - 1.5 - top);
+            return `M${x(b.t0).toFixed(1)},${top.toFixed(1)}h${w.toFixed(1)}v${hh.toFixed(1)}h${(-w).toFixed(1)}z`;
+          })
+          .join(''),
+      );
 }
 
 function drawMarks(lg: G, lane: Lane, marks: readonly CmdMark[], ctx: DrawContext): void {
