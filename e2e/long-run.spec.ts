@@ -7,6 +7,7 @@ import {
   PREVIEW_ABOVE_MS,
   REDRAW_SPACING,
 } from '../src/views/timeline/redraw';
+import { buildTimeline } from '../src/playback/timeline';
 import { stormScenario } from '../scripts/bench-storm';
 import { expect, goTo, pause, test } from './helpers';
 
@@ -182,6 +183,37 @@ test('a lane too dense for an element per flag draws them as one path, and zoomi
   const at = faults[i]!.t;
   const shown = Number(/at\s*([\d.]+)\s*s/.exec((await tip.textContent())!)?.[1]);
   expect(Math.abs(shown - at)).toBeLessThan(1);
+  // its blocked spans too: one path per state and scope, and hovering one shows that span
+  const spanPaths = lane.locator('path.tl-span.is-dense');
+  expect(await spanPaths.count()).toBeGreaterThan(0);
+  const spanCounts = await spanPaths.evaluateAll((els) =>
+    els.map((e) => Number(e.getAttribute('data-spans'))),
+  );
+  // as many as the page's model of the run has (the whole run is in view)
+  const modelSpans = buildTimeline(stream).lunSpans.get('0:0:0:0')!;
+  expect(modelSpans.length).toBeGreaterThan(160);
+  expect(spanCounts.reduce((a, b) => a + b, 0)).toBe(modelSpans.length);
+  await expect(lane.locator('rect[data-span-by]')).toHaveCount(0);
+  const lunPath = lane.locator('path.tl-span.is-dense[data-span-by="lun"]').first();
+  const rects = [...(await lunPath.getAttribute('d'))!.matchAll(/M([\d.]+),[\d.]+h([\d.]+)/g)].map(
+    (m) => [Number(m[1]), Number(m[2])] as const,
+  );
+  // the pointer over the widest (the lane's flags and ticks lie over most of them, so the
+  // event goes to the spans' path itself): the tooltip is that span's
+  const [sx, sw] = rects.reduce((a, b) => (b[1] > a[1] ? b : a));
+  const lb = (await lane.locator('rect.tl-lane-bg').boundingBox())!;
+  await lunPath.dispatchEvent('pointermove', {
+    clientX: plot.x + sx + sw / 2,
+    clientY: lb.y + lb.height / 2,
+  });
+  const spanAt = modelSpans.find(
+    (sp) => Math.abs((sp.start / 300) * plot.width - sx) < 1 && sp.by === 'lun',
+  );
+  expect(spanAt).toBeDefined();
+  await expect(tip).toContainText('LUN 0:0:0:0');
+  await expect(tip).toContainText('lun recovery');
+  const from = Number(/from\s*([\d.]+)\s*s/.exec((await tip.textContent())!)?.[1]);
+  expect(Math.abs(from - spanAt!.start)).toBeLessThan(0.5);
   // zoomed in far enough, each flag is its own element again
   const domain = async (): Promise<number> => {
     const [a, b] = (await page.getByTestId('timeline').getAttribute('data-domain'))!
@@ -195,6 +227,9 @@ test('a lane too dense for an element per flag draws them as one path, and zoomi
   await expect.poll(domain).toBeLessThan(60);
   await expect(lane.locator('g.tl-fault.is-dense')).toHaveCount(0);
   expect(await lane.locator('g.tl-fault[data-fault="timeout"]').count()).toBeGreaterThan(0);
+  // and each span
+  await expect(lane.locator('path.tl-span.is-dense')).toHaveCount(0);
+  expect(await lane.locator('rect[data-span-by="lun"]').count()).toBeGreaterThan(0);
 });
 
 // 64 LUNs for 300 s, their I/O drawn every 4 ms: lanes that take tens of ms to draw

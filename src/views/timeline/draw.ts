@@ -3,7 +3,7 @@
 import * as d3 from 'd3';
 import type { EscalateTransition, FaultTransition, NodeId } from '../../engine';
 import type { CmdMark, StateSpan, StepBar, TimelineModel } from '../../playback/timeline';
-import { laneOf } from '../../playback/topology';
+import { laneOf, type Topology } from '../../playback/topology';
 import {
   barText,
   escalationTip,
@@ -26,6 +26,7 @@ import {
   stepPoints,
   thinByPixel,
   tickIndexAt,
+  within,
   type Domain,
 } from './scale';
 
@@ -89,6 +90,59 @@ function groupBy<T>(items: readonly T[], key: (it: T) => string | null): Map<str
   return m;
 }
 
+/** Each lane's faults, escalations and command marks, each list in time order. */
+interface LaneItems {
+  faults: Map<string, FaultTransition[]>;
+  escs: Map<string, EscalateTransition[]>;
+  marks: Map<string, CmdMark[]>;
+}
+
+/**
+ * The lane items last grouped for a layout, and what they were grouped from. A zoom or pan
+ * redraws the lanes of the same model and layout: grouping the run's thousands of faults
+ * and marks again for each step was a quarter of a zoomed-in redraw.
+ */
+const grouped = new WeakMap<LaneLayout, { from: unknown[]; items: LaneItems }>();
+
+function inTimeOrder<T extends { t: number }>(list: T[]): T[] {
+  for (let i = 1; i < list.length; i++)
+    if (list[i]!.t < list[i - 1]!.t) return list.sort((a, b) => a.t - b.t);
+  return list;
+}
+
+function laneItems(model: TimelineModel, layout: LaneLayout, topo: Topology): LaneItems {
+  const from = [
+    model,
+    model.version,
+    model.faults.length,
+    model.escalations.length,
+    model.marks.length,
+  ];
+  const last = grouped.get(layout);
+  if (last && last.from.every((v, i) => Object.is(v, from[i]))) return last.items;
+  const sorted = <T extends { t: number }>(m: Map<string, T[]>): Map<string, T[]> => {
+    for (const list of m.values()) inTimeOrder(list);
+    return m;
+  };
+  const items: LaneItems = {
+    faults: sorted(groupBy(model.faults, (f) => laneForNode(layout, topo, f.on)?.key ?? null)),
+    escs: sorted(
+      groupBy(model.escalations, (e) => {
+        const id = laneOf(topo, e.on);
+        const lane = layout.byId.get(id) ?? laneForNode(layout, topo, e.on);
+        return lane?.key ?? null;
+      }),
+    ),
+    marks: sorted(
+      groupBy(model.marks, (m) =>
+        MARKED.has(m.event) && layout.byId.get(m.on)?.kind === 'lun' ? `lun:${m.on}` : null,
+      ),
+    ),
+  };
+  grouped.set(layout, { from, items });
+  return items;
+}
+
 export function drawLanes(root: SVGGElement, ctx: DrawContext): void {
   const { model, layout } = ctx;
   const topo = model.topology;
@@ -96,15 +150,11 @@ export function drawLanes(root: SVGGElement, ctx: DrawContext): void {
   g.selectAll('*').remove();
   if (!topo) return;
 
-  const faultsByLane = groupBy(model.faults, (f) => laneForNode(layout, topo, f.on)?.key ?? null);
-  const escByLane = groupBy(model.escalations, (e) => {
-    const id = laneOf(topo, e.on);
-    const lane = layout.byId.get(id) ?? laneForNode(layout, topo, e.on);
-    return lane?.key ?? null;
-  });
-  const marksByLane = groupBy(model.marks, (m) =>
-    MARKED.has(m.event) && layout.byId.get(m.on)?.kind === 'lun' ? `lun:${m.on}` : null,
-  );
+  const {
+    faults: faultsByLane,
+    escs: escByLane,
+    marks: marksByLane,
+  } = laneItems(model, layout, topo);
 
   for (const lane of layout.lanes) {
     const lg = g
@@ -321,21 +371,26 @@ function drawLun(
     ctx.tip(e, rateTip(lane.id, i, tick, series.done[i] ?? 0, series.failed[i] ?? 0));
   });
 
+  const spans: VisibleSpan[] = [];
   for (const span of ctx.model.lunSpans.get(lane.id) ?? []) {
     const c = clipInterval(span.start, span.end, domain, ctx.openEnd);
     if (!c) continue;
-    const fill = spanFill(span, ctx.patterns);
-    lg.append('rect')
-      .attr('class', `tl-span tl-span--${span.state} tl-span-by--${span.by ?? 'none'}`)
-      .attr('data-span-by', span.by ?? 'none')
-      .attr('data-span-state', span.state)
-      .attr('x', x(c[0]))
-      .attr('y', 0.5)
-      .attr('width', Math.max(1, x(c[1]) - x(c[0])))
-      .attr('height', h - 1.5)
-      .attr('fill', fill)
-      .on('pointermove', (e: PointerEvent) => ctx.tip(e, spanTip(span, lane.id, ctx.openEnd)));
+    const x0 = x(c[0]);
+    spans.push({ span, x0, w: Math.max(1, x(c[1]) - x0) });
   }
+  if (isDense(spans.length, ctx.width)) drawDenseSpans(lg, lane, spans, ctx);
+  else
+    for (const { span, x0, w } of spans)
+      lg.append('rect')
+        .attr('class', `tl-span tl-span--${span.state} tl-span-by--${span.by ?? 'none'}`)
+        .attr('data-span-by', span.by ?? 'none')
+        .attr('data-span-state', span.state)
+        .attr('x', x0)
+        .attr('y', 0.5)
+        .attr('width', w)
+        .attr('height', h - 1.5)
+        .attr('fill', spanFill(span, ctx.patterns))
+        .on('pointermove', (e: PointerEvent) => ctx.tip(e, spanTip(span, lane.id, ctx.openEnd)));
 
   if (!series || ctx.rateMax <= 0 || !inBand(lane.y, h, ctx.band)) return;
   const y = d3
@@ -376,10 +431,51 @@ function drawLun(
       );
 }
 
+interface VisibleSpan {
+  span: StateSpan;
+  x0: number;
+  w: number;
+}
+
+/**
+ * Many state spans in a LUN lane (a storm's lane, zoomed out, has a thousand): one path per
+ * state and blocking scope, filled as a span of theirs is; hovering shows the span under
+ * the pointer.
+ */
+function drawDenseSpans(lg: G, lane: Lane, spans: readonly VisibleSpan[], ctx: DrawContext): void {
+  const h = lane.height - 1.5;
+  const under = (e: PointerEvent): StateSpan | null => {
+    const px = d3.pointer(e, lg.node())[0];
+    // the spans are in time order; the last one starting at or before the pointer
+    const i = d3.bisector((v: VisibleSpan) => v.x0).right(spans, px) - 1;
+    const v = spans[i];
+    return v && px <= v.x0 + v.w ? v.span : null;
+  };
+  for (const [key, list] of groupBy(spans, ({ span }) => `${span.state}|${span.by ?? 'none'}`)) {
+    const [state, by] = key.split('|');
+    lg.append('path')
+      .attr('class', `tl-span tl-span--${state} tl-span-by--${by} is-dense`)
+      .attr('data-span-by', by!)
+      .attr('data-span-state', state!)
+      .attr('data-spans', list.length)
+      .attr('fill', spanFill(list[0]!.span, ctx.patterns))
+      .attr(
+        'd',
+        list
+          .map(({ x0, w }) => `M${x0.toFixed(1)},0.5h${w.toFixed(1)}v${h}h${(-w).toFixed(1)}z`)
+          .join(''),
+      )
+      .on('pointermove', (e: PointerEvent) => {
+        const span = under(e);
+        ctx.tip(e, span ? spanTip(span, lane.id, ctx.openEnd) : null);
+      });
+  }
+}
+
 function drawMarks(lg: G, lane: Lane, marks: readonly CmdMark[], ctx: DrawContext): void {
   const { x, domain } = ctx;
   const visible = thinByPixel(
-    marks.filter((m) => m.t >= domain[0] && m.t <= domain[1]),
+    within(marks, domain),
     (m) => x(m.t),
     (m) => m.event,
   );
@@ -434,7 +530,7 @@ function drawEscalations(
   ctx: DrawContext,
 ): void {
   const { x, domain } = ctx;
-  const inView = escs.filter((e) => e.t >= domain[0] && e.t <= domain[1]);
+  const inView = within(escs, domain);
   const h = Math.min(lane.height, 20);
   if (isDense(inView.length, ctx.width)) {
     for (const [to, list] of groupBy(inView, (e) => e.to))
@@ -463,7 +559,7 @@ function drawEscalations(
 
 function drawFaults(lg: G, lane: Lane, faults: readonly FaultTransition[], ctx: DrawContext): void {
   const { x, domain } = ctx;
-  const inView = faults.filter((f) => f.t >= domain[0] && f.t <= domain[1]);
+  const inView = within(faults, domain);
   const h = Math.min(lane.height, 16);
   if (isDense(inView.length, ctx.width)) {
     for (const [phase, list] of groupBy(inView, (f) => f.phase))

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   MIN_SPAN,
@@ -13,6 +14,7 @@ import {
   seriesMax,
   thinByPixel,
   tickIndexAt,
+  within,
   zoomAround,
 } from './scale';
 
@@ -130,6 +132,24 @@ describe('marks and bars', () => {
       { start: 2, id: 'b' },
     ];
     expect(byStart(bars).map((b) => b.id)).toEqual(['a', 'b', 'c', 'd']);
+    // already in order: the same list, not sorted again
+    const ordered = byStart(bars);
+    expect(byStart(ordered)).toBe(ordered);
+  });
+
+  it('finds the items of a time-ordered list in a domain as a filter does', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 0, max: 40 }), { maxLength: 60 }),
+        fc.integer({ min: -5, max: 45 }),
+        fc.integer({ min: 0, max: 50 }),
+        (ts, a, len) => {
+          const list = ts.sort((x, y) => x - y).map((t, i) => ({ t: t / 2, i }));
+          const d = [a / 2, (a + len) / 2] as const;
+          expect(within(list, d)).toEqual(list.filter((it) => it.t >= d[0] && it.t <= d[1]));
+        },
+      ),
+    );
   });
 });
 

@@ -123,7 +123,12 @@ export function thinByPixel<T>(
 }
 
 /** Items sorted by start (stable), for bars whose DOM order must follow time. */
-export function byStart<T extends { start: number }>(items: readonly T[]): T[] {
+export function byStart<T extends { start: number }>(items: readonly T[]): readonly T[] {
+  // a lane's steps come in the order they start: no sort then
+  let ordered = true;
+  for (let i = 1; i < items.length && ordered; i++)
+    ordered = items[i]!.start >= items[i - 1]!.start;
+  if (ordered) return items;
   return items
     .map((it, i) => [it, i] as const)
     .sort((a, b) => a[0].start - b[0].start || a[1] - b[1])
@@ -164,4 +169,19 @@ export function fitEnd(activityEnd: number | null, cursor: number, runEnd: numbe
   const busy = activityEnd === null ? 0 : activityEnd + Math.max(5, activityEnd * 0.25);
   const want = Math.max(busy, cursor + 2, 2 * FIT_STEP);
   return Math.min(runEnd, Math.ceil(want / FIT_STEP) * FIT_STEP);
+}
+
+/** The items of a list in time order with d[0] <= t <= d[1] (two binary searches). */
+export function within<T extends { t: number }>(list: readonly T[], d: Domain): T[] {
+  const first = (t: number, strict: boolean): number => {
+    let lo = 0;
+    let hi = list.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (strict ? list[mid]!.t <= t : list[mid]!.t < t) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
+  return list.slice(first(d[0], false), first(d[1], true));
 }
