@@ -78,6 +78,11 @@ function nearestAt<T>(
 
 type G = d3.Selection<SVGGElement, unknown, null, undefined>;
 
+/** A rectangle as a closed subpath, for many of them in one path element. */
+function rectPath(x: number, y: number, w: number, h: number): string {
+  return `M${x.toFixed(1)},${y.toFixed(1)}h${w.toFixed(1)}v${h.toFixed(1)}h${(-w).toFixed(1)}z`;
+}
+
 function groupBy<T>(items: readonly T[], key: (it: T) => string | null): Map<string, T[]> {
   const m = new Map<string, T[]>();
   for (const it of items) {
@@ -298,12 +303,7 @@ function drawDenseBars(
   };
   for (const [key, list] of groups) {
     const [step, failed, running] = key.split('|');
-    const d = list
-      .map(
-        ({ bar, x0, w }) =>
-          `M${x0.toFixed(1)},${(bar.row * rowH + BAR_PAD).toFixed(1)}h${w.toFixed(1)}v${h.toFixed(1)}h${(-w).toFixed(1)}z`,
-      )
-      .join('');
+    const d = list.map(({ bar, x0, w }) => rectPath(x0, bar.row * rowH + BAR_PAD, w, h)).join('');
     lg.append('g')
       .attr(
         'class',
@@ -425,7 +425,7 @@ function drawLun(
             const top = Math.min(y(b.value), h - 4);
             const w = Math.max(1.5, x(b.t1) - x(b.t0));
             const hh = Math.max(2.5, h - 1.5 - top);
-            return `M${x(b.t0).toFixed(1)},${top.toFixed(1)}h${w.toFixed(1)}v${hh.toFixed(1)}h${(-w).toFixed(1)}z`;
+            return rectPath(x(b.t0), top, w, hh);
           })
           .join(''),
       );
@@ -459,12 +459,7 @@ function drawDenseSpans(lg: G, lane: Lane, spans: readonly VisibleSpan[], ctx: D
       .attr('data-span-state', state!)
       .attr('data-spans', list.length)
       .attr('fill', spanFill(list[0]!.span, ctx.patterns))
-      .attr(
-        'd',
-        list
-          .map(({ x0, w }) => `M${x0.toFixed(1)},0.5h${w.toFixed(1)}v${h}h${(-w).toFixed(1)}z`)
-          .join(''),
-      )
+      .attr('d', list.map(({ x0, w }) => rectPath(x0, 0.5, w, h)).join(''))
       .on('pointermove', (e: PointerEvent) => {
         const span = under(e);
         ctx.tip(e, span ? spanTip(span, lane.id, ctx.openEnd) : null);
