@@ -115,7 +115,7 @@ function inTimeOrder<T extends { t: number }>(list: T[]): T[] {
   return list;
 }
 
-function laneItems(model: TimelineModel, layout: LaneLayout, topo: Topology): LaneItems {
+export function laneItems(model: TimelineModel, layout: LaneLayout, topo: Topology): LaneItems {
   const from = [
     model,
     model.version,
