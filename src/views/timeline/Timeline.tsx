@@ -689,10 +689,6 @@ function TimelineChart({
   );
 }
 
-/**
- * The playback cursor: only this small component re-renders as the cursor moves (up to 60
- * times a second); the lanes are not redrawn.
- */
 let timedCount = 0;
 /** A User Timing entry of the lanes (redraw.ts); all of them cleared every LANES_KEPT. */
 function timed(record: () => void): void {
@@ -703,6 +699,10 @@ function timed(record: () => void): void {
   record();
 }
 
+/**
+ * The playback cursor: only this small component re-renders as the cursor moves (up to 60
+ * times a second); the lanes are not redrawn.
+ */
 function CursorLine({
   x,
   width,
