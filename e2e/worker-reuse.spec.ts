@@ -1,5 +1,8 @@
 // The engine worker outlives a run that ends as it should: the next run (an injection) goes
-// on the worker whose engine V8 has already optimised, not on a fresh one.
+// on the worker whose engine V8 has already optimised, not on a fresh one. And the page does
+// nothing on the injection's click that could wait for the new run.
+import { HANDOVER_MS } from '../src/store/simStore';
+import { LANES_MEASURE } from '../src/views/timeline/redraw';
 import { done, expect, goTo, inject, open, test } from './helpers';
 
 test('runs that end as they should leave their worker to the next run', async ({ page }) => {
@@ -25,4 +28,46 @@ test('runs that end as they should leave their worker to the next run', async ({
   const from = Number(await page.locator('.page').getAttribute('data-run-from'));
   expect(from).toBeGreaterThan(29.9);
   expect(from).toBeLessThanOrEqual(30);
+});
+
+test("an injection leaves the run's lanes as drawn until the new run's stream reaches the cursor", async ({
+  page,
+}) => {
+  await open(page);
+  await goTo(page, 3);
+  await page.getByTestId('lun-0:0:1:2').click();
+  const menu = page.getByTestId('inject-menu');
+  await expect(menu).toBeVisible();
+  // when the click came, by the page's clock
+  await page.evaluate(() =>
+    document.addEventListener(
+      'click',
+      (e) => {
+        if ((e.target as Element).closest('[data-testid="inject-timeout+abort-fails"]'))
+          (window as unknown as { clickedAt: number }).clickedAt = performance.now();
+      },
+      { capture: true, once: true },
+    ),
+  );
+  await menu.getByTestId('inject-timeout+abort-fails').click();
+  await done(page);
+  const { clickedAt, draws } = await page.evaluate((name) => {
+    const at = (window as unknown as { clickedAt: number }).clickedAt;
+    return {
+      clickedAt: at,
+      draws: performance
+        .getEntriesByName(name)
+        .filter((e) => e.startTime >= at)
+        .map((e) => ({
+          start: e.startTime,
+          ...((e as PerformanceMeasure).detail as { timeline: string; streaming: boolean }),
+        }))
+        .filter((d) => d.timeline === 'timeline'),
+    };
+  }, LANES_MEASURE);
+  // the new run's lanes were drawn, the first time once its first model was handed over:
+  // HANDOVER_MS after its stream reached the cursor, so not on the click itself (the run's
+  // start changes nothing the lanes draw, and drawing them then held up the tree's frame)
+  expect(draws.length).toBeGreaterThan(0);
+  expect(draws[0]!.start - clickedAt).toBeGreaterThanOrEqual(HANDOVER_MS);
 });

@@ -167,7 +167,6 @@ function TimelineChart({
   // While a run streams in, the run's end is the model's, which comes at most every 200 ms:
   // the stream's own end moves with every batch, and each move would redraw every lane.
   const available = useSim((s) => (s.status === 'running' ? 0 : s.available));
-  const streaming = useSim((s) => s.status === 'running');
   const seek = useSim((s) => s.seek);
   const select = useSim((s) => s.selectStep);
   const selectStep = which === 'run' ? select : noSelection;
@@ -298,6 +297,10 @@ function TimelineChart({
     if (!g || width <= 0) return;
     const inputs = [model, layout, width, fullEnd, selectedStep, patterns, rateMax, band];
     const before = drawnFor.current;
+    // read here, not subscribed to: a run's start changes nothing drawn (an injection keeps
+    // the lanes of the run before until its stream reaches the cursor), and redrawing the
+    // lanes then would hold up the injection's first frame
+    const streaming = simStore.getState().status === 'running';
     const draw = (): void => {
       g.removeAttribute('transform');
       const t0 = performance.now();
@@ -346,7 +349,6 @@ function TimelineChart({
     const timer = setTimeout(draw, wait);
     return () => clearTimeout(timer);
   }, [
-    streaming,
     model,
     layout,
     x,
