@@ -8,9 +8,10 @@ import {
   type FaultSpec,
   type Scenario,
   type Transition,
+  validateScenario,
 } from '../engine';
 import { LOOKAHEAD_S } from './protocol';
-import { createRunner } from './runner';
+import { createRunner, WARM_FAULTS, WARM_ROUNDS, warmScenario } from './runner';
 
 /** A host whose clock moves 1 ms per look, so that slices end and the loop turns. */
 function host() {
@@ -148,5 +149,53 @@ describe('the engine worker', () => {
     // so, each short of 500 transitions
     expect(got.batches).toBeGreaterThan(Math.ceil(got.stream.length / 500) + 1);
     expect(got.stream).toEqual(simulate(base, { seed: 1 }).transitions);
+  });
+});
+
+describe("the engine worker's warm-up", () => {
+  it("cuts the page's scenario to a few LUNs and places one fault set on one of them", () => {
+    for (const [name, sc] of Object.entries(presets)) {
+      for (let round = 0; round < WARM_ROUNDS; round++) {
+        const warm = warmScenario(sc, round);
+        expect(warm, name).not.toBeNull();
+        // a scenario the engine takes, with the page's drivers, on at most 4 LUNs a host
+        const valid = validateScenario(warm);
+        expect(
+          valid.hosts.map((h) => h.driver),
+          name,
+        ).toEqual(sc.hosts.map((h) => h.driver));
+        for (const h of valid.hosts) expect(h.targets * h.lunsPerTarget).toBeLessThanOrEqual(4);
+        expect(
+          valid.faults.map((f) => f.kind),
+          name,
+        ).toEqual(WARM_FAULTS[round % WARM_FAULTS.length]);
+      }
+    }
+    const empty: Scenario = { ...base, hosts: [{ ...base.hosts[0]!, targets: 0 }], faults: [] };
+    expect(warmScenario(empty, 0)).toBeNull();
+  });
+
+  it('runs after a preparation, stops for a run, and goes on at the next preparation', async () => {
+    const h = host();
+    const runner = createRunner(h);
+    expect(await runner.prepare(base, 7, 12.3)).toBe(true);
+    // the run comes before the first round is through: the warm-up stops for it
+    const next = withFault(base, 12.3);
+    const got = await collect(runner, next, 7);
+    expect(got.stream).toEqual(simulate(next, { seed: 7 }).transitions);
+    const afterRun = runner.warmed();
+    expect(afterRun).toBe(0);
+    for (let i = 0; i < 50; i++) await new Promise((r) => setTimeout(r, 0));
+    expect(runner.warmed()).toBe(0);
+    // the next preparation starts it again, and it goes through every round
+    const turns = h.turns();
+    expect(await runner.prepare(next, 7, 30)).toBe(true);
+    await expect.poll(() => runner.warmed(), { timeout: 20_000, interval: 20 }).toBe(WARM_ROUNDS);
+    expect(h.turns()).toBeGreaterThan(turns + WARM_ROUNDS);
+    // and a run after it streams what a run from the start does
+    const last = withFault(next, 30);
+    const after = await collect(runner, last, 7);
+    expect(after.from).toBeGreaterThan(29.9);
+    expect(after.stream).toEqual(simulate(last, { seed: 7 }).transitions);
   });
 });

@@ -1,7 +1,14 @@
 // What the engine worker does, apart from the worker itself (so that Node's tests run it):
-// runs in time slices, partial batches while a run goes on, and a run prepared ahead of an
-// injection.
-import { Sim, type Scenario, type Transition } from '../engine';
+// runs in time slices, partial batches while a run goes on, a run prepared ahead of an
+// injection, and the engine warmed up while the page stands paused.
+import {
+  Sim,
+  validateScenario,
+  type FaultKind,
+  type HostSpec,
+  type Scenario,
+  type Transition,
+} from '../engine';
 import {
   BATCH_SIZE,
   CHUNK_EVENTS,
@@ -40,8 +47,120 @@ interface Prepared {
   dropped: boolean;
 }
 
-export function createRunner(host: RunnerHost): EngineWorkerApi {
+/**
+ * The faults the engine is run through to warm it up, one set per round (see `warm`): the
+ * inject menu's first entry, the whole ladder failing, and a medium error.
+ */
+export const WARM_FAULTS: readonly (readonly FaultKind[])[] = [
+  ['timeout', 'abort-fails'],
+  [
+    'timeout',
+    'abort-fails',
+    'lun-reset-fails',
+    'target-reset-fails',
+    'bus-reset-fails',
+    'host-reset-fails',
+  ],
+  ['medium-error'],
+  ['timeout', 'abort-fails', 'lun-reset-fails'],
+];
+/** Rounds of warm-up a worker runs in its life, at most. */
+export const WARM_ROUNDS = 8;
+/** Events of one round, at most. */
+export const WARM_EVENTS = 100_000;
+/** Virtual seconds a round runs past its faults, at most. */
+const WARM_SPAN = 60;
+/** Events between two looks at the clock during warm-up. */
+const WARM_CHUNK = 250;
+/**
+ * Wall time (ms) the warm-up runs between two turns of the event loop: a run request that
+ * comes during it waits this long at most.
+ */
+const WARM_SLICE_MS = 4;
+
+/**
+ * The scenario of warm-up round `round`: the page's hosts (their drivers, scopes and
+ * timings, so the code the injection will run) cut to 2 targets of 2 LUNs, on one channel,
+ * and one of WARM_FAULTS on one of their LUNs. Null when there is no LUN to place it on.
+ */
+export function warmScenario(sc: Scenario, round: number): Scenario | null {
+  const hosts = sc.hosts.map((spec) => {
+    const cut: HostSpec = {
+      ...spec,
+      channels: 1,
+      targets: Math.min(spec.targets, 2),
+      lunsPerTarget: Math.min(spec.lunsPerTarget, 2),
+    };
+    // they name LUNs that may not be there any more
+    delete cut.overrides;
+    return cut;
+  });
+  const h = hosts.findIndex((x, i) => i >= round % hosts.length && x.targets * x.lunsPerTarget > 0);
+  const host = hosts[h];
+  if (!host) return null;
+  const lun = `${h}:0:${round % host.targets}:${(round >> 1) % host.lunsPerTarget}`;
+  const at = 3;
+  const kinds = WARM_FAULTS[round % WARM_FAULTS.length]!;
+  return {
+    ...sc,
+    name: 'warm-up',
+    duration: at + WARM_SPAN,
+    hosts,
+    faults: kinds.map((kind) => ({ lun, kind, at })),
+  };
+}
+
+export function createRunner(host: RunnerHost): EngineWorkerApi & {
+  /** rounds of warm-up run so far */
+  warmed(): number;
+} {
   let prepared: Prepared | null = null;
+  /** bumped by each request: a warm-up under way stops at its next turn */
+  let generation = 0;
+  let warmed = 0;
+
+  /**
+   * Runs the engine, in the background and in short slices, through small runs with faults
+   * (warmScenario), their streams dropped, until WARM_ROUNDS are done: V8 optimises the
+   * engine's code only once it has run hot, and the page's first run (a playground without
+   * error handling for most of it) leaves much of the ladder cold. On 16 LUNs, the first
+   * 10 virtual s after an injection took the engine 35 ms cold and 2-4 ms warm (Node, the
+   * same V8). Any request stops it; the next preparation goes on with it.
+   */
+  const warm = async (sc: Scenario): Promise<void> => {
+    const gen = generation;
+    // after the preparation's answer has gone out, and any request that came meanwhile
+    await host.turn();
+    while (warmed < WARM_ROUNDS && gen === generation) {
+      try {
+        const spec = warmScenario(sc, warmed);
+        if (!spec) return;
+        const sim = new Sim(validateScenario(spec), {
+          seed: warmed + 1,
+          batchSize: BATCH_SIZE,
+          onBatch: () => {},
+          retain: false,
+        });
+        sim.start();
+        let turned = host.now();
+        let left = WARM_EVENTS;
+        while (left > 0 && sim.advance(WARM_CHUNK)) {
+          left -= WARM_CHUNK;
+          if (host.now() - turned >= WARM_SLICE_MS) {
+            await host.turn();
+            if (gen !== generation) return;
+            turned = host.now();
+          }
+        }
+        sim.end();
+      } catch {
+        // a warm-up that fails is given up: the run that follows reports its own failures
+        warmed = WARM_ROUNDS;
+        return;
+      }
+      warmed++;
+    }
+  };
 
   const newSim = (scenario: Scenario, seed: number, sink: () => BatchCallback): Sim =>
     new Sim(scenario, {
@@ -55,6 +174,7 @@ export function createRunner(host: RunnerHost): EngineWorkerApi {
 
   return {
     async prepare(scenario: Scenario, seed: number, until: number): Promise<boolean> {
+      generation++;
       ({ scenario, seed } = checkRunRequest(scenario, seed));
       if (typeof until !== 'number' || !(until >= 0)) return false;
       if (prepared) prepared.dropped = true;
@@ -82,8 +202,12 @@ export function createRunner(host: RunnerHost): EngineWorkerApi {
         p.dropped = true;
       });
       await p.ready;
-      return !p.dropped;
+      if (p.dropped) return false;
+      void warm(scenario);
+      return true;
     },
+
+    warmed: () => warmed,
 
     async run(
       scenario: Scenario,
@@ -94,6 +218,7 @@ export function createRunner(host: RunnerHost): EngineWorkerApi {
       // onBatch may be a comlink proxy: each call is a message to the page whose promise
       // settles once the page has taken the batch. Wait for every delivery before
       // resolving: the page then holds the whole stream when `run` returns.
+      generation++;
       // a request that is not a valid scenario and seed is refused, field by field
       ({ scenario, seed } = checkRunRequest(scenario, seed));
       const deliveries: Promise<unknown>[] = [];
