@@ -69,7 +69,7 @@ export const WARM_ROUNDS = 8;
 /** Events of one round, at most. */
 export const WARM_EVENTS = 100_000;
 /** Virtual seconds a round runs past its faults, at most. */
-const WARM_SPAN = 60;
+const WARM_SPAN = 30;
 /** Events between two looks at the clock during warm-up. */
 const WARM_CHUNK = 250;
 /**
