@@ -1,6 +1,7 @@
 import * as Comlink from 'comlink';
 import type { Scenario, Transition } from '../engine';
 import { STALL_MS, type EngineWorkerApi, type RunSummary } from './protocol';
+import { BatchDecoder, type WireBatch } from './wire';
 
 export type { RunSummary } from './protocol';
 
@@ -162,13 +163,26 @@ export function runInWorker(
   }, 1000);
 
   let ended = false;
+  /** this run's batches, unpacked (wire.ts) */
+  const decoder = new BatchDecoder();
   const done = Promise.race([
     api
       .run(
         scenario,
         seed,
-        Comlink.proxy((batch: Transition[]) => {
+        Comlink.proxy((wire: WireBatch) => {
           alive();
+          let batch: Transition[];
+          try {
+            batch = decoder.decode(wire);
+          } catch (err) {
+            rejectRun(
+              new Error(
+                `the engine worker sent a batch that could not be read: ${err instanceof Error ? err.message : String(err)}`,
+              ),
+            );
+            return;
+          }
           onBatch(batch);
         }),
         Comlink.proxy(alive),

@@ -1,6 +1,8 @@
 /// <reference lib="webworker" />
 import * as Comlink from 'comlink';
+import type { EngineWorkerApi } from './protocol';
 import { createRunner } from './runner';
+import { BatchEncoder } from './wire';
 
 /** Lets the worker's event loop turn: messages in, and a sign of life out. */
 const turn = (): Promise<void> =>
@@ -13,4 +15,23 @@ const turn = (): Promise<void> =>
     ch.port2.postMessage(null);
   });
 
-Comlink.expose(createRunner({ now: () => performance.now(), turn }));
+const runner = createRunner({ now: () => performance.now(), turn });
+
+const api: EngineWorkerApi = {
+  prepare: (scenario, seed, until) => runner.prepare(scenario, seed, until),
+  run(scenario, seed, onBatch, onProgress) {
+    // one encoder per run: it learns the run's LUNs from its run-start
+    const encoder = new BatchEncoder();
+    return runner.run(
+      scenario,
+      seed,
+      (batch) => {
+        const wire = encoder.encode(batch);
+        return onBatch(Comlink.transfer(wire, [wire.lines.buffer]));
+      },
+      onProgress,
+    );
+  },
+};
+
+Comlink.expose(api);

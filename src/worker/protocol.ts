@@ -6,6 +6,7 @@ import {
   type Scenario,
   type Transition,
 } from '../engine';
+import type { WireBatch } from './wire';
 
 /** Transitions per message from the worker to the page (the last one may hold fewer). */
 export const BATCH_SIZE = 500;
@@ -48,8 +49,8 @@ export const LOOKAHEAD_S = 10;
 /** The page gives up on a worker it has not heard from for this long (ms). */
 export const STALL_MS = 10_000;
 
-/** The API that src/worker/engine.worker.ts exposes through comlink. */
-export interface EngineWorkerApi {
+/** What the engine worker's runner does (runner.ts): batches as the engine hands them over. */
+export interface RunnerApi {
   /**
    * Runs `scenario` up to just before `until` and holds it there: a `run` of the same
    * scenario with faults from `until` on then goes on from it (see runner.ts). Resolves
@@ -60,6 +61,20 @@ export interface EngineWorkerApi {
     scenario: Scenario,
     seed: number,
     onBatch: BatchCallback,
+    onProgress?: ProgressCallback,
+  ): Promise<RunSummary>;
+}
+
+/**
+ * The API that src/worker/engine.worker.ts exposes through comlink: the runner's, each batch
+ * packed for the way to the page (wire.ts), its io lines moved, not copied.
+ */
+export interface EngineWorkerApi {
+  prepare: RunnerApi['prepare'];
+  run(
+    scenario: Scenario,
+    seed: number,
+    onBatch: (batch: WireBatch) => unknown,
     onProgress?: ProgressCallback,
   ): Promise<RunSummary>;
 }

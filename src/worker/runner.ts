@@ -17,7 +17,7 @@ import {
   LOOKAHEAD_S,
   SLICE_MS,
   type BatchCallback,
-  type EngineWorkerApi,
+  type RunnerApi,
   type ProgressCallback,
   type RunSummary,
 } from './protocol';
@@ -110,7 +110,7 @@ export function warmScenario(sc: Scenario, round: number): Scenario | null {
   };
 }
 
-export function createRunner(host: RunnerHost): EngineWorkerApi & {
+export function createRunner(host: RunnerHost): RunnerApi & {
   /** rounds of warm-up run so far */
   warmed(): number;
 } {
