@@ -1,6 +1,7 @@
 // The engine worker outlives a run that ends as it should: the next run (an injection) goes
 // on the worker whose engine V8 has already optimised, not on a fresh one. And the page does
 // nothing on the injection's click that could wait for the new run.
+import { presets, simulate } from '../src/engine';
 import { HANDOVER_MS } from '../src/store/simStore';
 import { LANES_MEASURE } from '../src/views/timeline/redraw';
 import { done, expect, goTo, inject, open, test } from './helpers';
@@ -28,6 +29,16 @@ test('runs that end as they should leave their worker to the next run', async ({
   const from = Number(await page.locator('.page').getAttribute('data-run-from'));
   expect(from).toBeGreaterThan(29.9);
   expect(from).toBeLessThanOrEqual(30);
+  // the worker did not send again the stream before 30 s, which the page held: the page
+  // took it from the run before, and holds the whole stream of the run, no more, no less
+  const sc = presets.playground!;
+  const injected = (lun: string, at: number) =>
+    (['timeout', 'abort-fails'] as const).map((kind) => ({ lun, kind, at }));
+  const whole = simulate(
+    { ...sc, faults: [...sc.faults, ...injected('0:0:1:2', 3), ...injected('0:0:2:1', 30)] },
+    { seed: 1 },
+  ).transitions;
+  await expect(page.getByTestId('transition-total')).toHaveText(String(whole.length));
 });
 
 test("an injection leaves the run's lanes as drawn until the new run's stream reaches the cursor", async ({

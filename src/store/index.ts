@@ -29,11 +29,18 @@ let current: RunHandle | null = null;
 /** Runs the store's scenario in the worker, cancelling any run still going. */
 export function startRun(store: SimStore = simStore, runner: Runner = runInWorker): Promise<void> {
   current?.cancel();
-  const { scenario, seed, begin, append, finish, fail } = store.getState();
+  const { scenario, seed, begin, append, finish, fail, held } = store.getState();
+  // what of the run before the worker need not send again (an injection's run goes on from it)
+  const before = held();
   const runId = begin();
   let handle: RunHandle;
   try {
-    handle = runner(scenario, seed, (batch) => append(runId, batch));
+    handle = runner(
+      scenario,
+      seed,
+      (batch, reuse) => append(runId, batch, reuse),
+      before ?? undefined,
+    );
   } catch (err) {
     fail(runId, errorMessage(err));
     return Promise.resolve();

@@ -169,6 +169,69 @@ describe('startRun', () => {
     expect(store.getState()).toMatchObject({ status: 'error', error: 'no Worker here' });
   });
 
+  it("an injection's run takes the start of its stream from the run before when the worker says so", async () => {
+    const sc = presets.playground!;
+    const first = simulate(sc, { seed: 1 }).transitions;
+    const store = createSimStore(sc);
+    await startRun(store, fakeRunner([first], 'ok'));
+    // a run done, from the engine, in full: the page offers it whole
+    expect(store.getState().held()).toEqual({ count: first.length, start: first[0] });
+    // the worker goes on from its first 40 transitions: it sends only what follows them
+    const next = simulate({ ...sc, faults: [...sc.faults] }, { seed: 1 }).transitions;
+    let offered: unknown = 'nothing';
+    await startRun(store, (_sc, _seed, onBatch, held) => {
+      offered = held;
+      onBatch(next.slice(40, 100), 40);
+      onBatch(next.slice(100));
+      return {
+        done: Promise.resolve({ version: 1, count: next.length, metrics, from: 3 }),
+        cancel() {},
+      };
+    });
+    expect(offered).toEqual({ count: first.length, start: first[0] });
+    expect(store.getState().status).toBe('done');
+    expect(store.getState().stream().all()).toEqual(next);
+    expect(store.getState().received).toBe(next.length);
+  });
+
+  it('offers nothing of a run still going, of a trace or of a summarised run, and fails a reuse it cannot meet', async () => {
+    const store = createSimStore(scenario);
+    const id = store.getState().begin();
+    store.getState().append(id, [tr(0)]);
+    // still running
+    expect(store.getState().held()).toBeNull();
+    store.getState().finish(id);
+    // its stream does not start with a run-start
+    expect(store.getState().held()).toBeNull();
+    const trace = createSimStore(scenario);
+    trace
+      .getState()
+      .loadTrace(
+        { name: 'rec', header: {}, lines: 1, unknown: 0 },
+        simulate(scenario).transitions,
+        scenario,
+      );
+    expect(trace.getState().held()).toBeNull();
+    const long = createSimStore(scenario, 1, '', { detailLines: 100 });
+    await startRun(
+      long,
+      fakeRunner([simulate(presets.playground!, { seed: 1 }).transitions], 'ok'),
+    );
+    expect(long.getState().summary).not.toBeNull();
+    expect(long.getState().held()).toBeNull();
+    // a worker that claims more than the page holds: the run fails, saying so
+    const sc = presets.playground!;
+    const small = createSimStore(sc);
+    const whole = simulate(sc, { seed: 1 }).transitions;
+    await startRun(small, fakeRunner([whole], 'ok'));
+    const run = small.getState().begin();
+    small.getState().append(run, whole.slice(10), whole.length + 1);
+    expect(small.getState()).toMatchObject({ status: 'error' });
+    expect(small.getState().error).toMatch(
+      /went on from \d+ transitions of the run before; the page holds \d+/,
+    );
+  });
+
   it('stays quiet about a cancelled run', async () => {
     const store = createSimStore(scenario);
     await startRun(store, fakeRunner([], new CancelledError()));

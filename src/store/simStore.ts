@@ -9,6 +9,7 @@ import {
   type Transition,
 } from '../engine';
 import { TransitionBuffer } from '../playback/buffer';
+import type { HeldStream } from '../worker/client';
 import { Projection, type PlaybackView } from '../playback/projection';
 import { TimelineBuilder, type TimelineModel } from '../playback/timeline';
 import { DETAIL_LINES, cutFor, linesFrom, summarise } from '../playback/window';
@@ -90,9 +91,19 @@ export interface SimState {
   compare: { label: string; timeline: TimelineModel } | null;
 
   setScenario(scenario: Scenario, presetName?: string, keepCursor?: boolean): void;
+  /**
+   * The current run's stream as a run that follows it may reuse (worker/client.ts
+   * HeldStream): the whole of it as it came, when the run is done, from the engine, and none
+   * of it summarised; null otherwise.
+   */
+  held(): HeldStream | null;
   /** Clears the stream and marks a new run as running; returns its id. */
   begin(): number;
-  append(runId: number, batch: readonly Transition[]): void;
+  /**
+   * `reuse`, on a run's first batch: its stream begins with that many transitions of the
+   * run before (see held), and the batch follows them.
+   */
+  append(runId: number, batch: readonly Transition[], reuse?: number): void;
   finish(runId: number, from?: number): void;
   fail(runId: number, message: string): void;
 
@@ -178,6 +189,8 @@ export function createSimStore(
   let published = -Infinity;
   /** when the current run's stream reached the cursor (performance.now); null: not yet */
   let reachedAt: number | null = null;
+  /** the stream of the run before, while the new run may still reuse its start */
+  let previous: TransitionBuffer | null = null;
 
   return createStore<SimState>()((set, get) => {
     /** The view at the cursor, if the stream has reached it. */
@@ -238,8 +251,16 @@ export function createSimStore(
               }),
         });
       },
+      held() {
+        const s = get();
+        const start = buffer.length > 0 ? buffer.at(0) : null;
+        if (s.status !== 'done' || s.source !== 'engine' || s.summary !== null) return null;
+        if (start?.type !== 'run-start') return null;
+        return { count: buffer.length, start };
+      },
       begin() {
         const runId = get().runId + 1;
+        previous = get().held() ? buffer : null;
         buffer = new TransitionBuffer();
         builder = new TimelineBuilder();
         projection = null;
@@ -262,9 +283,23 @@ export function createSimStore(
         });
         return runId;
       },
-      append(runId, batch) {
+      append(runId, batch, reuse) {
         const state = get();
-        if (runId !== state.runId || state.status !== 'running' || batch.length === 0) return;
+        if (runId !== state.runId || state.status !== 'running') return;
+        // only a run's first batch may reuse the run before: let that go after it
+        const had = previous;
+        previous = null;
+        if (reuse !== undefined) {
+          if (!had || !(Number.isInteger(reuse) && reuse > 0 && reuse <= had.length)) {
+            get().fail(
+              runId,
+              `the engine worker went on from ${reuse} transitions of the run before; the page holds ${had?.length ?? 0}`,
+            );
+            return;
+          }
+          batch = had.all().slice(0, reuse).concat(batch);
+        }
+        if (batch.length === 0) return;
         buffer.push(batch);
         total += batch.length;
         for (const tr of batch)

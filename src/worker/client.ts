@@ -1,5 +1,5 @@
 import * as Comlink from 'comlink';
-import type { Scenario, Transition } from '../engine';
+import type { RunStart, Scenario, Transition } from '../engine';
 import { STALL_MS, type EngineWorkerApi, type RunSummary } from './protocol';
 import { BatchDecoder, type WireBatch } from './wire';
 
@@ -10,6 +10,16 @@ export interface RunHandle {
   done: Promise<RunSummary>;
   /** Stops the worker; `done` then rejects with a CancelledError. */
   cancel(): void;
+}
+
+/**
+ * The stream of the run before, as the page holds it from its start: a run that goes on from
+ * the worker's preparation of that run takes its first transitions from there (`reuse`, see
+ * Reuse in protocol.ts) rather than have them sent again.
+ */
+export interface HeldStream {
+  count: number;
+  start: RunStart;
 }
 
 export class CancelledError extends Error {
@@ -119,7 +129,8 @@ export function prepareSpare(scenario: Scenario, seed: number, until: number): v
 export function runInWorker(
   scenario: Scenario,
   seed: number,
-  onBatch: (batch: Transition[]) => void,
+  onBatch: (batch: Transition[], reuse?: number) => void,
+  held?: HeldStream,
 ): RunHandle {
   const loaded = takeWorker();
   const { worker, api } = loaded;
@@ -164,7 +175,7 @@ export function runInWorker(
 
   let ended = false;
   /** this run's batches, unpacked (wire.ts) */
-  const decoder = new BatchDecoder();
+  const decoder = new BatchDecoder(held?.start);
   const done = Promise.race([
     api
       .run(
@@ -183,9 +194,10 @@ export function runInWorker(
             );
             return;
           }
-          onBatch(batch);
+          onBatch(batch, wire.reuse);
         }),
         Comlink.proxy(alive),
+        held?.count ?? 0,
       )
       .then((summary) => {
         ended = true;

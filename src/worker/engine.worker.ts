@@ -19,17 +19,18 @@ const runner = createRunner({ now: () => performance.now(), turn });
 
 const api: EngineWorkerApi = {
   prepare: (scenario, seed, until) => runner.prepare(scenario, seed, until),
-  run(scenario, seed, onBatch, onProgress) {
+  run(scenario, seed, onBatch, onProgress, held) {
     // one encoder per run: it learns the run's LUNs from its run-start
     const encoder = new BatchEncoder();
     return runner.run(
       scenario,
       seed,
-      (batch) => {
-        const wire = encoder.encode(batch);
+      (batch, reuse) => {
+        const wire = encoder.encode(batch, reuse);
         return onBatch(Comlink.transfer(wire, [wire.lines.buffer]));
       },
       onProgress,
+      held,
     );
   },
 };

@@ -3,6 +3,7 @@ import {
   shown,
   validateScenario,
   type Metrics,
+  type RunStart,
   type Scenario,
   type Transition,
 } from '../engine';
@@ -14,13 +15,26 @@ export const BATCH_SIZE = 500;
 /** What `run` resolves to once every batch has reached the page. */
 export interface RunSummary {
   version: number;
+  /** transitions in the run's stream, those reused included */
   count: number;
   metrics: Metrics;
   /** virtual time the engine ran from: 0, or the cursor of a preparation it went on from */
   from: number;
 }
 
-export type BatchCallback = (batch: Transition[]) => void;
+/**
+ * On the first batch of a run that goes on from a preparation: the stream begins with
+ * `count` transitions of the run the page holds (the run the preparation is of), which are
+ * not sent again; the batch follows them. `start` is their run-start (the LUNs a batch's
+ * io lines are packed against, wire.ts).
+ */
+export interface Reuse {
+  count: number;
+  start: RunStart;
+}
+
+/** A batch of the stream, in order. */
+export type BatchCallback = (batch: Transition[], reuse?: Reuse) => void;
 /** Virtual time the run has reached; called between slices, so also a sign of life. */
 export type ProgressCallback = (t: number) => void;
 
@@ -57,11 +71,17 @@ export interface RunnerApi {
    * true once there, false when another preparation or a run took its place.
    */
   prepare(scenario: Scenario, seed: number, until: number): Promise<boolean>;
+  /**
+   * `held`: how many transitions from the start of its stream the page holds of the run
+   * before this one (0: none, or not as they came). A run that goes on from a preparation
+   * of that run up to at most that many does not send them again (`reuse`).
+   */
   run(
     scenario: Scenario,
     seed: number,
     onBatch: BatchCallback,
     onProgress?: ProgressCallback,
+    held?: number,
   ): Promise<RunSummary>;
 }
 
@@ -76,6 +96,7 @@ export interface EngineWorkerApi {
     seed: number,
     onBatch: (batch: WireBatch) => unknown,
     onProgress?: ProgressCallback,
+    held?: number,
   ): Promise<RunSummary>;
 }
 

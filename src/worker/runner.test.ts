@@ -10,7 +10,7 @@ import {
   type Transition,
   validateScenario,
 } from '../engine';
-import { LOOKAHEAD_S } from './protocol';
+import { LOOKAHEAD_S, type Reuse } from './protocol';
 import { createRunner, WARM_FAULTS, WARM_ROUNDS, warmScenario } from './runner';
 
 /** A host whose clock moves 1 ms per look, so that slices end and the loop turns. */
@@ -60,6 +60,57 @@ describe('the engine worker', () => {
     expect(got.from).toBeLessThan(12.3);
     expect(got.stream).toEqual(simulate(next, { seed: 7 }).transitions);
     expect(got.count).toBe(got.stream.length);
+  });
+
+  it('does not send again the part before the cursor to a page that holds it', async () => {
+    const before = simulate(base, { seed: 7 }).transitions;
+    const next = withFault(base, 12.3);
+    const whole = simulate(next, { seed: 7 }).transitions;
+    const cases: [string, unknown, boolean][] = [
+      ['the whole run before', before.length, true],
+      ['less than the preparation', 3, false],
+      ['nothing', 0, false],
+      ['not a count', 'lots', false],
+    ];
+    for (const [what, held, reused] of cases) {
+      const runner = createRunner(host());
+      await runner.prepare(base, 7, 12.3);
+      const batches: Transition[][] = [];
+      const told: (Reuse | undefined)[] = [];
+      const r = await runner.run(
+        next,
+        7,
+        (b, reuse) => {
+          batches.push(b);
+          told.push(reuse);
+        },
+        undefined,
+        held as number,
+      );
+      const sent = batches.flat();
+      expect(r.count, what).toBe(whole.length);
+      if (reused) {
+        // told once, on the first batch: the count of the run before's transitions to take,
+        // which are those of the run before up to the cursor
+        const reuse = told[0]!;
+        expect(
+          told.slice(1).every((x) => x === undefined),
+          what,
+        ).toBe(true);
+        expect(reuse.start, what).toEqual(before[0]);
+        expect(
+          before.slice(0, reuse.count).every((x) => x.t < 12.3),
+          what,
+        ).toBe(true);
+        expect([...before.slice(0, reuse.count), ...sent], what).toEqual(whole);
+      } else {
+        expect(
+          told.every((x) => x === undefined),
+          what,
+        ).toBe(true);
+        expect(sent, what).toEqual(whole);
+      }
+    }
   });
 
   it('runs from the start whatever does not extend the preparation', async () => {

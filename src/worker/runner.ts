@@ -19,6 +19,7 @@ import {
   type BatchCallback,
   type RunnerApi,
   type ProgressCallback,
+  type Reuse,
   type RunSummary,
 } from './protocol';
 
@@ -214,6 +215,7 @@ export function createRunner(host: RunnerHost): RunnerApi & {
       seed: number,
       onBatch: BatchCallback,
       onProgress?: ProgressCallback,
+      held = 0,
     ): Promise<RunSummary> {
       // onBatch may be a comlink proxy: each call is a message to the page whose promise
       // settles once the page has taken the batch. Wait for every delivery before
@@ -226,12 +228,16 @@ export function createRunner(host: RunnerHost): RunnerApi & {
       let sent = host.now();
       /** how long the page took to take the last batch */
       let taken = 0;
+      /** the stream's start the page is to take from what it holds: told once */
+      let reuse: Reuse | null = null;
       const deliver = (batch: Transition[]): void => {
         count += batch.length;
         const at = host.now();
         sent = at;
+        const r = reuse;
+        reuse = null;
         deliveries.push(
-          Promise.resolve(onBatch(batch)).then(() => {
+          Promise.resolve(r ? onBatch(batch, r) : onBatch(batch)).then(() => {
             taken = host.now() - at;
           }),
         );
@@ -244,9 +250,16 @@ export function createRunner(host: RunnerHost): RunnerApi & {
         await p.ready;
         if (!p.dropped && p.sim.extend(scenario)) {
           sim = p.sim;
-          // the stream up to the cursor, at once; the rest as it comes
+          // the stream up to the cursor: what the page holds it takes from there, the rest
+          // goes at once; then what follows as it comes
           sim.flush();
-          for (const batch of p.held) deliver(batch);
+          const prefix = p.held.reduce((n, b) => n + b.length, 0);
+          const holds = typeof held === 'number' && Number.isInteger(held) ? held : 0;
+          const start = p.held[0]?.[0];
+          if (start?.type === 'run-start' && prefix <= holds) {
+            reuse = { count: prefix, start };
+            count += prefix;
+          } else for (const batch of p.held) deliver(batch);
           p.held.length = 0;
           p.sink = deliver;
         }
@@ -275,6 +288,8 @@ export function createRunner(host: RunnerHost): RunnerApi & {
           }
         }
         const result = sim.end();
+        // a run whose end adds nothing still tells the page what to reuse
+        if (reuse) deliver([]);
         await Promise.all(deliveries);
         return { version: result.version, count, metrics: result.metrics, from };
       } catch (err) {

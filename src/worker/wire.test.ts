@@ -71,6 +71,24 @@ describe('the stream on its way from the worker to the page', () => {
     );
   });
 
+  it("packs a run that reuses the page's stream against that stream's run-start", () => {
+    const stream = simulate(presets['playground-san-8x32']!, { seed: 2 }).transitions;
+    const start = stream[0]!;
+    if (start.type !== 'run-start') throw new Error('no run-start');
+    // the page holds the first 40 transitions; the worker sends what follows
+    const enc = new BatchEncoder();
+    const first = enc.encode(stream.slice(40, 200), { count: 40, start });
+    const second = enc.encode(stream.slice(200, 300));
+    expect(first.reuse).toBe(40);
+    expect(second.reuse).toBeUndefined();
+    for (const w of [first, second])
+      for (const x of w.items) if (x.type === 'io') expect('packed' in x).toBe(true);
+    const dec = new BatchDecoder(start);
+    expect([first, second].flatMap((w) => dec.decode(structuredClone(w)))).toEqual(
+      stream.slice(40, 300),
+    );
+  });
+
   it('refuses a batch it cannot read, saying why', () => {
     const stream = simulate(presets.playground!, { seed: 1 }).transitions.slice(0, 40);
     const wire = new BatchEncoder().encode(stream);

@@ -6,7 +6,8 @@
 // serializer, the same code). Here each line is four integers in one typed array, moved to the
 // page without a copy, and the page rebuilds the lines with the LUN names of the run's
 // run-start: about 1 ms each side.
-import type { IoTick, IoTransition, NodeId, Transition } from '../engine';
+import type { IoTick, IoTransition, NodeId, RunStart, Transition } from '../engine';
+import type { Reuse } from './protocol';
 
 /** An io tick whose lines travel in the batch's `lines` (LINE numbers each), in order. */
 export interface PackedIo {
@@ -22,6 +23,8 @@ export interface WireBatch {
   items: (Transition | PackedIo)[];
   /** each packed line: the LUN's index in run-start's `luns`, done, failed, outstanding */
   lines: Uint32Array;
+  /** see BatchCallback: transitions the page takes from the run it holds, before these */
+  reuse?: number;
 }
 
 /** Numbers per packed line. */
@@ -34,21 +37,23 @@ const isPacked = (x: Transition | PackedIo): x is PackedIo =>
 const u32 = (x: number): boolean => x >>> 0 === x;
 
 /**
- * Packs one run's batches, in order: it learns the LUNs from the run's run-start. An io tick
+ * Packs one run's batches, in order: it learns the LUNs from the run's run-start (the page's
+ * decoder from the one it holds, when the run reuses it). An io tick
  * that comes before it, or with a line that is not four small non-negative integers (the
  * engine writes none such), goes as it is.
  */
 export class BatchEncoder {
   private index: Map<NodeId, number> | null = null;
 
-  encode(batch: readonly Transition[]): WireBatch {
+  encode(batch: readonly Transition[], reuse?: Reuse): WireBatch {
+    if (reuse) this.learn(reuse.start);
     let n = 0;
     for (const tr of batch) if (tr.type === 'io') n += tr.luns.length;
     const lines = new Uint32Array(n * LINE);
     const items: (Transition | PackedIo)[] = [];
     let at = 0;
     for (const tr of batch) {
-      if (tr.type === 'run-start') this.index = new Map(tr.luns.map((l, i) => [l, i]));
+      if (tr.type === 'run-start') this.learn(tr);
       if (tr.type !== 'io' || !this.fits(tr)) {
         items.push(tr);
         continue;
@@ -61,7 +66,13 @@ export class BatchEncoder {
       }
       items.push({ t: tr.t, type: 'io', dt: tr.dt, packed: tr.luns.length });
     }
-    return { items, lines: at === lines.length ? lines : lines.slice(0, at) };
+    const out: WireBatch = { items, lines: at === lines.length ? lines : lines.slice(0, at) };
+    if (reuse) out.reuse = reuse.count;
+    return out;
+  }
+
+  private learn(start: RunStart): void {
+    this.index = new Map(start.luns.map((l, i) => [l, i]));
   }
 
   private fits(tr: IoTransition): boolean {
@@ -73,9 +84,16 @@ export class BatchEncoder {
   }
 }
 
-/** Unpacks one run's batches, in order; throws, saying what, on a batch it cannot read. */
+/**
+ * Unpacks one run's batches, in order; throws, saying what, on a batch it cannot read.
+ * `held`: the run-start of the stream the page holds, for a run that reuses it.
+ */
 export class BatchDecoder {
-  private luns: readonly NodeId[] | null = null;
+  private luns: readonly NodeId[] | null;
+
+  constructor(held?: RunStart) {
+    this.luns = held ? held.luns : null;
+  }
 
   decode(wire: WireBatch): Transition[] {
     if (!wire || !Array.isArray(wire.items) || !(wire.lines instanceof Uint32Array))
