@@ -257,8 +257,10 @@ export function createRunner(host: RunnerHost): RunnerApi & {
           const holds = typeof held === 'number' && Number.isInteger(held) ? held : 0;
           const start = p.held[0]?.[0];
           if (start?.type === 'run-start' && prefix <= holds) {
+            // told at once: the page takes that part in while the engine goes on
             reuse = { count: prefix, start };
             count += prefix;
+            deliver([]);
           } else for (const batch of p.held) deliver(batch);
           p.held.length = 0;
           p.sink = deliver;
@@ -288,8 +290,6 @@ export function createRunner(host: RunnerHost): RunnerApi & {
           }
         }
         const result = sim.end();
-        // a run whose end adds nothing still tells the page what to reuse
-        if (reuse) deliver([]);
         await Promise.all(deliveries);
         return { version: result.version, count, metrics: result.metrics, from };
       } catch (err) {
