@@ -39,6 +39,8 @@ test('runs that end as they should leave their worker to the next run', async ({
     { seed: 1 },
   ).transitions;
   await expect(page.getByTestId('transition-total')).toHaveText(String(whole.length));
+  const reused = Number(await page.locator('.page').getAttribute('data-run-reused'));
+  expect(reused).toBe(whole.findIndex((x) => x.t >= 30));
 });
 
 test("an injection leaves the run's lanes as drawn until the new run's stream reaches the cursor", async ({

@@ -82,6 +82,7 @@ export function App() {
   const scenario = useSim((s) => s.scenario);
   const status = useSim((s) => s.status);
   const runFrom = useSim((s) => s.runFrom);
+  const runReused = useSim((s) => s.runReused);
   const error = useSim((s) => s.error);
   const playing = useSim((s) => s.playing);
   const [scope, setScope] = useState<Scope | null>(linkedScope);
@@ -149,6 +150,7 @@ export function App() {
       className="page"
       data-status={status}
       data-run-from={runFrom ?? undefined}
+      data-run-reused={runReused}
       data-playing={playing ? 'true' : 'false'}
       data-source={source}
       data-drop={dropping ? 'true' : undefined}

@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { presets, simulate, type Metrics, type Scenario, type Transition } from '../engine';
 import type { RunHandle } from '../worker/client';
 import { CancelledError } from '../worker/client';
-import { startRun } from './index';
+import { injectAndRun, startRun } from './index';
 import { createSimStore, HANDOVER_MS } from './simStore';
 
 const scenario: Scenario = presets.demo!;
@@ -176,12 +176,18 @@ describe('startRun', () => {
     await startRun(store, fakeRunner([first], 'ok'));
     // a run done, from the engine, in full: the page offers it whole
     expect(store.getState().held()).toEqual({ count: first.length, start: first[0] });
-    // the worker goes on from its first 40 transitions: it sends only what follows them
-    const next = simulate({ ...sc, faults: [...sc.faults] }, { seed: 1 }).transitions;
+    // an injection (which sets the scenario first); the worker goes on from the run before
+    // up to the cursor, and sends only what follows
+    const fault = { lun: '0:0:1:2', kind: 'timeout' as const, at: 3 };
+    const next = simulate({ ...sc, faults: [...sc.faults, fault] }, { seed: 1 }).transitions;
+    const k = next.findIndex((x) => x.t >= 3);
+    expect(next.slice(0, k)).toEqual(first.slice(0, k));
     let offered: unknown = 'nothing';
-    await startRun(store, (_sc, _seed, onBatch, held) => {
+    store.getState().seek(3);
+    await injectAndRun('0:0:1:2', ['timeout'], {}, store, (_sc, _seed, onBatch, held) => {
       offered = held;
-      onBatch(next.slice(40, 100), 40);
+      onBatch([], k);
+      onBatch(next.slice(k, 100));
       onBatch(next.slice(100));
       return {
         done: Promise.resolve({ version: 1, count: next.length, metrics, from: 3 }),
@@ -192,6 +198,7 @@ describe('startRun', () => {
     expect(store.getState().status).toBe('done');
     expect(store.getState().stream().all()).toEqual(next);
     expect(store.getState().received).toBe(next.length);
+    expect(store.getState().runReused).toBe(k);
   });
 
   it('offers nothing of a run still going, of a trace or of a summarised run, and fails a reuse it cannot meet', async () => {

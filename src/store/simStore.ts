@@ -55,6 +55,8 @@ export interface SimState {
    * had prepared there (an injection at the cursor); null before the run is done.
    */
   runFrom: number | null;
+  /** Transitions the current run took from the run before it rather than from the worker. */
+  runReused: number;
   /**
    * A long run's io ticks up to `until` are kept as sums over `bin` seconds (see
    * playback/window.ts); null while the whole stream is in full detail.
@@ -93,8 +95,8 @@ export interface SimState {
   setScenario(scenario: Scenario, presetName?: string, keepCursor?: boolean): void;
   /**
    * The current run's stream as a run that follows it may reuse (worker/client.ts
-   * HeldStream): the whole of it as it came, when the run is done, from the engine, and none
-   * of it summarised; null otherwise.
+   * HeldStream): the whole of it as it came, when it is whole (run-start to run-end), from
+   * the engine, and none of it summarised; null otherwise.
    */
   held(): HeldStream | null;
   /** Clears the stream and marks a new run as running; returns its id. */
@@ -211,6 +213,7 @@ export function createSimStore(
       runId: 0,
       received: 0,
       runFrom: null,
+      runReused: 0,
       summary: null,
       available: 0,
       timeline: null,
@@ -252,11 +255,14 @@ export function createSimStore(
         });
       },
       held() {
+        // an injection has set the scenario (the status is idle then) before it asks: what
+        // counts is the stream, whole from its run-start to its run-end
         const s = get();
-        const start = buffer.length > 0 ? buffer.at(0) : null;
-        if (s.status !== 'done' || s.source !== 'engine' || s.summary !== null) return null;
-        if (start?.type !== 'run-start') return null;
-        return { count: buffer.length, start };
+        const n = buffer.length;
+        const start = n > 0 ? buffer.at(0) : null;
+        if (s.source !== 'engine' || s.summary !== null) return null;
+        if (start?.type !== 'run-start' || buffer.at(n - 1).type !== 'run-end') return null;
+        return { count: n, start };
       },
       begin() {
         const runId = get().runId + 1;
@@ -278,6 +284,7 @@ export function createSimStore(
           error: null,
           received: 0,
           runFrom: null,
+          runReused: 0,
           available: 0,
           summary: null,
         });
@@ -298,6 +305,7 @@ export function createSimStore(
             return;
           }
           batch = had.all().slice(0, reuse).concat(batch);
+          set({ runReused: reuse });
         }
         if (batch.length === 0) return;
         buffer.push(batch);
