@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { offeredRates, presets, simulate } from '../engine';
+import { atResolution, offeredRates, presets, simulate } from '../engine';
 import { TransitionBuffer } from './buffer';
 import { Projection, type PlaybackView } from './projection';
 import { buildTimeline } from './timeline';
@@ -45,6 +45,71 @@ describe('projection', () => {
       // back from inside the host's recovery to before it, and in again
       { numRuns: 40, examples: [[[10, 3]], [[12, 1, 9]], [[14, 0.05]]] },
     );
+  });
+
+  it("an injection's run that takes over the run before's folding reaches the state of a fold from its start", () => {
+    const end = run.metrics.recoveryWindow![1] + 2;
+    const lun = topo.luns[1]!;
+    fc.assert(
+      fc.property(
+        // on a tick (where the run before has a transition at the cursor itself) or between
+        fc.oneof(
+          fc.integer({ min: 1, max: Math.floor(end * 10) }).map((k) => k / 10),
+          fc.double({ min: 0.1, max: end, noNaN: true }).map(atResolution),
+        ),
+        fc.double({ min: 0, max: end + 5, noNaN: true }),
+        fc.array(fc.double({ min: 0, max: end, noNaN: true }), { maxLength: 3 }),
+        (at, t, before) => {
+          // the run before, played about and then stopped at the cursor
+          const old = new Projection(topo, buffer, 50);
+          for (const x of before) old.seek(x);
+          old.seek(at);
+          const drawn = old.view();
+          // the injection's run: a fault at the cursor; the same stream before it, which the
+          // page takes from the run before (the same objects), then its own
+          const injected = simulate(
+            { ...scenario, faults: [...scenario.faults, { lun, kind: 'timeout', at }] },
+            { seed: 7 },
+          ).transitions;
+          const count = injected.findIndex((x) => x.t >= at);
+          expect(injected.slice(0, count)).toEqual(buffer.all().slice(0, count));
+          const next = new TransitionBuffer();
+          next.push(buffer.all().slice(0, count));
+          next.push(injected.slice(count));
+          const adopted = new Projection(topo, next, 50);
+          adopted.adopt(old, count);
+          adopted.seek(at);
+          // the nodes that did not change keep the objects the run before drew
+          const v = adopted.view();
+          expect(v.luns.filter((l, i) => l === drawn.luns[i]).length).toBeGreaterThan(0);
+          adopted.seek(t);
+          const fresh = new Projection(topo, next, 50);
+          fresh.seek(t);
+          expect(plain(adopted.view())).toEqual(plain(fresh.view()));
+        },
+      ),
+      {
+        numRuns: 20,
+        examples: [
+          [10, 10, []],
+          [12, 14, [1]],
+          [0.1, 9, [12]],
+        ],
+      },
+    );
+  });
+
+  it('takes over nothing of a stream that does not share the part', () => {
+    const old = new Projection(topo, buffer, 50);
+    old.seek(12);
+    const copied = new TransitionBuffer();
+    copied.push(buffer.all().map((x) => ({ ...x })));
+    const p = new Projection(topo, copied, 50);
+    p.adopt(old, buffer.upperBound(11));
+    // it folds from its start: its first seek applies everything up to there
+    expect(p.index).toBe(0);
+    p.seek(12);
+    expect(plain(p.view())).toEqual(plain(old.view()));
   });
 
   it('agrees with the engine: each timed step is active on its node, and the final figures', () => {

@@ -214,7 +214,35 @@ export class Projection {
 
   /** Moves to time t: forward by folding, backward from the nearest checkpoint. */
   seek(t: number): void {
-    const target = this.stream.upperBound(t);
+    this.foldTo(this.stream.upperBound(t));
+    this.s.t = t;
+  }
+
+  /**
+   * Takes over what `old` folded of the first `count` transitions, which this stream shares
+   * with old's (an injection's run takes the run before's stream up to the cursor, the same
+   * transitions): its checkpoints up to there and its state there, so that the new run is
+   * not folded again from its start. `old` moves to that point.
+   */
+  adopt(old: Projection, count: number): void {
+    const same =
+      old.topology.luns.length === this.topology.luns.length &&
+      old.topology.luns.every((l, i) => l === this.topology.luns[i]) &&
+      count <= old.stream.length &&
+      count <= this.stream.length &&
+      (count === 0 || old.stream.at(count - 1) === this.stream.at(count - 1));
+    if (!same || this.s.index > 0) return;
+    old.foldTo(count);
+    // checkpoints are never changed once taken: the two can hold the same ones
+    this.checkpoints = old.checkpoints.filter((c) => c.index <= count);
+    this.s = clone(old.s);
+    // the nodes' views old drew last: those that come out the same are kept, and the tree
+    // draws again only the nodes that changed
+    this.prev = old.prev;
+  }
+
+  /** Moves to just after transition `target - 1`. */
+  private foldTo(target: number): void {
     if (target < this.s.index) {
       let cp = this.checkpoints[0]!;
       for (const c of this.checkpoints) if (c.index <= target) cp = c;
@@ -226,7 +254,6 @@ export class Projection {
       if (this.s.index >= this.checkpoints[this.checkpoints.length - 1]!.index + this.every)
         this.checkpoints.push(clone(this.s));
     }
-    this.s.t = t;
   }
 
   /**

@@ -193,6 +193,8 @@ export function createSimStore(
   let reachedAt: number | null = null;
   /** the stream of the run before, while the new run may still reuse its start */
   let previous: TransitionBuffer | null = null;
+  /** ... and its projection, whose folding of that start the new run's takes over */
+  let previousProjection: Projection | null = null;
 
   return createStore<SimState>()((set, get) => {
     /** The view at the cursor, if the stream has reached it. */
@@ -267,6 +269,7 @@ export function createSimStore(
       begin() {
         const runId = get().runId + 1;
         previous = get().held() ? buffer : null;
+        previousProjection = previous ? projection : null;
         buffer = new TransitionBuffer();
         builder = new TimelineBuilder();
         projection = null;
@@ -295,7 +298,10 @@ export function createSimStore(
         if (runId !== state.runId || state.status !== 'running') return;
         // only a run's first batch may reuse the run before: let that go after it
         const had = previous;
+        const hadProjection = previousProjection;
         previous = null;
+        previousProjection = null;
+        let reused = 0;
         if (reuse !== undefined) {
           if (!had || !(Number.isInteger(reuse) && reuse > 0 && reuse <= had.length)) {
             get().fail(
@@ -305,6 +311,7 @@ export function createSimStore(
             return;
           }
           batch = had.all().slice(0, reuse).concat(batch);
+          reused = reuse;
           set({ runReused: reuse });
         }
         if (batch.length === 0) return;
@@ -333,13 +340,16 @@ export function createSimStore(
         }
         builder.add(batch);
         const timeline = builder.model();
-        if (!projection && timeline.topology)
+        if (!projection && timeline.topology) {
           projection = new Projection(
             timeline.topology,
             buffer,
             undefined,
             offeredRates(state.scenario),
           );
+          // the run before folded the part reused already
+          if (reused > 0 && hadProjection) projection.adopt(hadProjection, reused);
+        }
         const now = performance.now();
         if (state.source === 'trace') {
           // a recording's stream is whole before it comes: take it in quietly (each redraw
