@@ -77,7 +77,10 @@ const INIT = `
     const timed = function (ev) {
       const d = ev.data;
       const a = d && d.type === 'APPLY' && d.argumentList && d.argumentList[0];
-      const batch = a && Array.isArray(a.value) ? a.value : null;
+      // a batch from the engine worker is { items, lines } (src/worker/wire.ts); the trace
+      // worker's is an array
+      const v = a && a.value;
+      const batch = v && Array.isArray(v.items) ? v.items : Array.isArray(v) ? v : null;
       if (!batch) return fn.call(this, ev);
       const t0 = performance.now();
       try {
