@@ -176,6 +176,7 @@ export function runInWorker(
   let ended = false;
   /** this run's batches, unpacked (wire.ts) */
   const decoder = new BatchDecoder(held?.start);
+  let unreadable = false;
   const done = Promise.race([
     api
       .run(
@@ -183,10 +184,13 @@ export function runInWorker(
         seed,
         Comlink.proxy((wire: WireBatch) => {
           alive();
+          // past a batch it could not read, the stream has a hole: nothing more of it is taken
+          if (unreadable) return;
           let batch: Transition[];
           try {
             batch = decoder.decode(wire);
           } catch (err) {
+            unreadable = true;
             rejectRun(
               new Error(
                 `the engine worker sent a batch that could not be read: ${err instanceof Error ? err.message : String(err)}`,
