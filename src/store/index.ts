@@ -1,6 +1,12 @@
 import { useStore } from 'zustand';
 import { atResolution, presets, type FaultKind, type NodeId, type Scenario } from '../engine';
-import { CancelledError, prepareSpare, runInWorker, type RunHandle } from '../worker/client';
+import {
+  CancelledError,
+  prepareSpare,
+  quietSpare,
+  runInWorker,
+  type RunHandle,
+} from '../worker/client';
 import { lunCount } from './limits';
 import { createSimStore, type InjectOptions, type SimState, type SimStore } from './simStore';
 
@@ -78,14 +84,19 @@ const PREPARE_AFTER_MS = 80;
 /**
  * While the page stands paused on a run of the engine, has the spare worker run the
  * scenario up to the cursor: an injection there (always at the cursor) then goes on from
- * it, instead of simulating again the part before it. Returns the unsubscribe.
+ * it, instead of simulating again the part before it. When the page plays after that, the
+ * spare drops the preparation and stops warming its engine up (`quiet`). Returns the
+ * unsubscribe.
  */
 export function prepareAtCursor(
   store: SimStore = simStore,
   prepare: typeof prepareSpare = prepareSpare,
+  quiet: typeof quietSpare = quietSpare,
 ): () => void {
   let timer: ReturnType<typeof setTimeout> | undefined;
   let asked = '';
+  /** a preparation went to the spare, and the page has not played since */
+  let sent = false;
   const unsubscribe = store.subscribe((s) => {
     const at = atResolution(s.cursor);
     const wanted =
@@ -97,7 +108,16 @@ export function prepareAtCursor(
     if (key === asked) return;
     asked = key;
     clearTimeout(timer);
-    if (wanted) timer = setTimeout(() => prepare(s.scenario, s.seed, at), PREPARE_AFTER_MS);
+    // playing moves the cursor away from it: the spare stops its work in the background
+    if (sent && s.playing) {
+      sent = false;
+      quiet();
+    }
+    if (wanted)
+      timer = setTimeout(() => {
+        sent = true;
+        prepare(s.scenario, s.seed, at);
+      }, PREPARE_AFTER_MS);
   });
   return () => {
     clearTimeout(timer);

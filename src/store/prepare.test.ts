@@ -9,6 +9,7 @@ import { createSimStore, type SimStore } from './simStore';
 describe('preparing an injection at the cursor', () => {
   let store: SimStore;
   let asked: [string, number, number][];
+  let quiets: number;
   let stop: () => void;
 
   beforeEach(async () => {
@@ -16,7 +17,12 @@ describe('preparing an injection at the cursor', () => {
     store = createSimStore(presets.playground!);
     await startRun(store, engineRunner);
     asked = [];
-    stop = prepareAtCursor(store, (sc, seed, until) => asked.push([sc.name, seed, until]));
+    quiets = 0;
+    stop = prepareAtCursor(
+      store,
+      (sc, seed, until) => asked.push([sc.name, seed, until]),
+      () => quiets++,
+    );
   });
   afterEach(() => {
     stop();
@@ -52,6 +58,27 @@ describe('preparing an injection at the cursor', () => {
     expect(store.getState().cursor).toBe(past);
     vi.advanceTimersByTime(200);
     expect(asked).toHaveLength(1);
+  });
+
+  it('tells the spare to stop its background work when the page plays after a preparation', () => {
+    store.getState().seek(3);
+    vi.advanceTimersByTime(200);
+    expect(asked).toHaveLength(1);
+    // an injection sets the scenario (its run takes the preparation): not a reason
+    store.getState().setScenario(store.getState().scenario, undefined, true);
+    expect(quiets).toBe(0);
+    store.setState({ status: 'done' });
+    store.getState().play();
+    expect(quiets).toBe(1);
+    // paused and played again before the next preparation went: nothing to stop
+    store.getState().pause();
+    store.getState().play();
+    expect(quiets).toBe(1);
+    store.getState().pause();
+    vi.advanceTimersByTime(200);
+    expect(asked).toHaveLength(2);
+    store.getState().play();
+    expect(quiets).toBe(2);
   });
 
   it('stops asking once unsubscribed', () => {

@@ -122,6 +122,14 @@ export function prepareSpare(scenario: Scenario, seed: number, until: number): v
 }
 
 /**
+ * The page plays: the spare drops its preparation and stops warming its engine up (see
+ * `quiet` in protocol.ts). Nothing while a run goes on: that run took the spare.
+ */
+export function quietSpare(): void {
+  spare?.api.quiet().catch(() => {});
+}
+
+/**
  * Runs a scenario in a Web Worker: the spare (loaded ahead of time, or the last run's) when
  * there is one, else a new one. Batches of transitions reach `onBatch` in stream order. A run
  * that ends as it should leaves its worker as the spare; one cancelled or failed closes it.

@@ -19,6 +19,7 @@ const runner = createRunner({ now: () => performance.now(), turn });
 
 const api: EngineWorkerApi = {
   prepare: (scenario, seed, until) => runner.prepare(scenario, seed, until),
+  quiet: () => runner.quiet(),
   run(scenario, seed, onBatch, onProgress, held) {
     // one encoder per run: it learns the run's LUNs from its run-start
     const encoder = new BatchEncoder();

@@ -72,6 +72,12 @@ export interface RunnerApi {
    */
   prepare(scenario: Scenario, seed: number, until: number): Promise<boolean>;
   /**
+   * The page plays: its cursor moves away from the preparation, which is dropped, and the
+   * engine's warm-up stops (the next preparation goes on with it), so that the worker's
+   * background work does not take the CPU the playing page wants.
+   */
+  quiet(): void;
+  /**
    * `held`: how many transitions from the start of its stream the page holds of the run
    * before this one (0: none, or not as they came). A run that goes on from a preparation
    * of that run up to at most that many does not send them again (`reuse`).
@@ -91,6 +97,7 @@ export interface RunnerApi {
  */
 export interface EngineWorkerApi {
   prepare: RunnerApi['prepare'];
+  quiet: RunnerApi['quiet'];
   run(
     scenario: Scenario,
     seed: number,

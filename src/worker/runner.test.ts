@@ -228,6 +228,20 @@ describe("the engine worker's warm-up", () => {
     expect(warmScenario(empty, 0)).toBeNull();
   });
 
+  it('stops and drops the preparation when the page plays (quiet)', async () => {
+    const h = host();
+    const runner = createRunner(h);
+    expect(await runner.prepare(base, 7, 12.3)).toBe(true);
+    runner.quiet();
+    for (let i = 0; i < 50; i++) await new Promise((r) => setTimeout(r, 0));
+    expect(runner.warmed()).toBe(0);
+    // the injection that follows runs from the start
+    const next = withFault(base, 12.3);
+    const got = await collect(runner, next, 7);
+    expect(got.from).toBe(0);
+    expect(got.stream).toEqual(simulate(next, { seed: 7 }).transitions);
+  });
+
   it('runs after a preparation, stops for a run, and goes on at the next preparation', async () => {
     const h = host();
     const runner = createRunner(h);

@@ -210,6 +210,12 @@ export function createRunner(host: RunnerHost): RunnerApi & {
 
     warmed: () => warmed,
 
+    quiet() {
+      generation++;
+      if (prepared) prepared.dropped = true;
+      prepared = null;
+    },
+
     async run(
       scenario: Scenario,
       seed: number,
