@@ -2,6 +2,7 @@
 // runs in time slices, partial batches while a run goes on, a run prepared ahead of an
 // injection, and the engine warmed up while the page stands paused.
 import {
+  FAULT_KINDS,
   Sim,
   validateScenario,
   type FaultKind,
@@ -48,20 +49,16 @@ interface Prepared {
   dropped: boolean;
 }
 
+/** Every fault that fails a step of the ladder, the abort and each reset (not TUR). */
+const LADDER_FAILS = FAULT_KINDS.filter((k) => k.endsWith('-fails') && k !== 'tur-fails');
+
 /**
  * The faults the engine is run through to warm it up, one set per round (see `warm`): the
  * inject menu's first entry, the whole ladder failing, and a medium error.
  */
 export const WARM_FAULTS: readonly (readonly FaultKind[])[] = [
   ['timeout', 'abort-fails'],
-  [
-    'timeout',
-    'abort-fails',
-    'lun-reset-fails',
-    'target-reset-fails',
-    'bus-reset-fails',
-    'host-reset-fails',
-  ],
+  ['timeout', ...LADDER_FAILS],
   ['medium-error'],
   ['timeout', 'abort-fails', 'lun-reset-fails'],
 ];
