@@ -1,7 +1,7 @@
 import * as Comlink from 'comlink';
 import type { RunStart, Scenario, Transition } from '../engine';
 import { STALL_MS, type EngineWorkerApi, type RunSummary } from './protocol';
-import { BatchDecoder, type WireBatch } from './wire';
+import { unpacker, type WireBatch } from './wire';
 
 export type { RunSummary } from './protocol';
 
@@ -182,9 +182,7 @@ export function runInWorker(
   }, 1000);
 
   let ended = false;
-  /** this run's batches, unpacked (wire.ts) */
-  const decoder = new BatchDecoder(held?.start);
-  let unreadable = false;
+  const unpack = unpacker(held?.start, onBatch, (message) => rejectRun(new Error(message)));
   const done = Promise.race([
     api
       .run(
@@ -192,21 +190,7 @@ export function runInWorker(
         seed,
         Comlink.proxy((wire: WireBatch) => {
           alive();
-          // past a batch it could not read, the stream has a hole: nothing more of it is taken
-          if (unreadable) return;
-          let batch: Transition[];
-          try {
-            batch = decoder.decode(wire);
-          } catch (err) {
-            unreadable = true;
-            rejectRun(
-              new Error(
-                `the engine worker sent a batch that could not be read: ${err instanceof Error ? err.message : String(err)}`,
-              ),
-            );
-            return;
-          }
-          onBatch(batch, wire.reuse);
+          unpack(wire);
         }),
         Comlink.proxy(alive),
         held?.count ?? 0,

@@ -2,7 +2,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { presets, simulate, type IoTick, type Transition } from '../engine';
-import { BatchDecoder, BatchEncoder, LINE, type WireBatch } from './wire';
+import { BatchDecoder, BatchEncoder, LINE, unpacker, type WireBatch } from './wire';
 
 /** The batches through an encoder and a decoder, as the worker and the page hold them. */
 function roundTrip(batches: readonly Transition[][]): { out: Transition[]; wires: WireBatch[] } {
@@ -86,6 +86,28 @@ describe('the stream on its way from the worker to the page', () => {
     const dec = new BatchDecoder(start);
     expect([first, second].flatMap((w) => dec.decode(structuredClone(w)))).toEqual(
       stream.slice(40, 300),
+    );
+  });
+
+  it('the page fails the run at a batch it cannot read, once, and takes nothing after it', () => {
+    const stream = simulate(presets.playground!, { seed: 1 }).transitions;
+    const enc = new BatchEncoder();
+    const wires = inBatches(stream.slice(0, 120), 40).map((b) => enc.encode(b));
+    const got: [number, number | undefined][] = [];
+    const failures: string[] = [];
+    const unpack = unpacker(
+      undefined,
+      (b, reuse) => got.push([b.length, reuse]),
+      (m) => failures.push(m),
+    );
+    unpack(structuredClone(wires[0]!));
+    // the second batch lost its lines on the way
+    unpack({ ...structuredClone(wires[1]!), lines: new Uint32Array(0) });
+    unpack(structuredClone(wires[2]!));
+    expect(got).toEqual([[40, undefined]]);
+    expect(failures).toHaveLength(1);
+    expect(failures[0]).toMatch(
+      /^the engine worker sent a batch that could not be read: a packed io tick at [\d.]+ s claims \d+ lines the batch lacks$/,
     );
   });
 

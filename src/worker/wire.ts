@@ -85,6 +85,35 @@ export class BatchEncoder {
 }
 
 /**
+ * What the page does with each batch of a run from the engine worker: unpacks it and hands
+ * it on with its `reuse`. A batch it cannot read fails the run (`fail`, once, saying why),
+ * and nothing more of the run is handed on: its stream would have a hole.
+ * `held`: the run-start of the stream the page holds, for a run that reuses it.
+ */
+export function unpacker(
+  held: RunStart | undefined,
+  onBatch: (batch: Transition[], reuse?: number) => void,
+  fail: (message: string) => void,
+): (wire: WireBatch) => void {
+  const decoder = new BatchDecoder(held);
+  let unreadable = false;
+  return (wire) => {
+    if (unreadable) return;
+    let batch: Transition[];
+    try {
+      batch = decoder.decode(wire);
+    } catch (err) {
+      unreadable = true;
+      fail(
+        `the engine worker sent a batch that could not be read: ${err instanceof Error ? err.message : String(err)}`,
+      );
+      return;
+    }
+    onBatch(batch, wire.reuse);
+  };
+}
+
+/**
  * Unpacks one run's batches, in order; throws, saying what, on a batch it cannot read.
  * `held`: the run-start of the stream the page holds, for a run that reuses it.
  */
