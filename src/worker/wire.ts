@@ -2,7 +2,7 @@
 // the engine's (stream.ts); only its io ticks travel in another form. An io tick has a line per
 // LUN, so a batch of 256 LUNs holds tens of thousands of small objects, and the browser's
 // structured clone copies each one, with its LUN's name, on both sides: about 10 ms to write
-// in the worker and 10-35 ms to read on the page for 100 ticks of 256 LUNs (Node's V8
+// in the worker and 10-37 ms to read on the page for 100 ticks of 256 LUNs (Node's V8
 // serializer, the same code). Here each line is four integers in one typed array, moved to the
 // page without a copy, and the page rebuilds the lines with the LUN names of the run's
 // run-start: about 1 ms each side.
@@ -37,10 +37,10 @@ const isPacked = (x: Transition | PackedIo): x is PackedIo =>
 const u32 = (x: number): boolean => x >>> 0 === x;
 
 /**
- * Packs one run's batches, in order: it learns the LUNs from the run's run-start (the page's
- * decoder from the one it holds, when the run reuses it). An io tick
- * that comes before it, or with a line that is not four small non-negative integers (the
- * engine writes none such), goes as it is.
+ * Packs one run's batches, in order: it learns the LUNs from the run's run-start, or from
+ * the one a reuse names (the page's decoder then has its own). An io tick that comes before
+ * it, or with a line that is not four small non-negative integers (the engine writes none
+ * such), goes as it is.
  */
 export class BatchEncoder {
   private index: Map<NodeId, number> | null = null;
