@@ -57,6 +57,15 @@ const MARKED = new Set<string>(['timeout', 'eio', 'medium-error', 'rejected-offl
 const BAR_PAD = 2;
 
 /**
+ * The heads of an escalation's arrow (up: recovery climbs to a wider scope) and of a fault's
+ * flag, drawn from the top of their stem. Each flag, arrow and bar is drawn where it is, not
+ * moved there by a transform: a transform each made the browser lay out and paint the plot
+ * in as many pieces, 20-40 ms a frame over a long run's thousands of flags.
+ */
+const ESC_HEAD = 'l-5,8h10z';
+const FAULT_HEAD = 'l7,2.5l-7,2.5z';
+
+/**
  * Level of detail: a lane with more visible flags, arrows or bars than one per this many
  * pixels draws each kind of them as one path (with the nearest one's tooltip), not as an
  * element each. A long run's timeline zoomed out has tens of thousands of them, and
@@ -225,6 +234,7 @@ function drawBars(lg: G, lane: Lane, bars: readonly StepBar[], ctx: DrawContext)
   for (const { bar, x0, w } of visible) {
     const failed = isFailure(bar.result);
     const selected = bar.id === ctx.selectedStep;
+    const y0 = bar.row * rowH + BAR_PAD;
     const bg = lg
       .append('g')
       .attr(
@@ -244,27 +254,32 @@ function drawBars(lg: G, lane: Lane, bars: readonly StepBar[], ctx: DrawContext)
       .attr('data-result', bar.result ?? 'running')
       .attr('data-scope', bar.scope ?? 'none')
       .attr('data-selected', selected ? 'true' : null)
-      .attr('transform', `translate(${x0},${bar.row * rowH + BAR_PAD})`)
       .on('pointermove', (e: PointerEvent) => ctx.tip(e, stepTip(bar, ctx.openEnd)))
       .on('click', (e: MouseEvent) => {
         e.stopPropagation();
         ctx.selectStep(bar.id);
       });
     const h = rowH - 2 * BAR_PAD;
-    bg.append('rect').attr('class', 'tl-bar-rect').attr('width', w).attr('height', h).attr('rx', 2);
+    bg.append('rect')
+      .attr('class', 'tl-bar-rect')
+      .attr('x', x0)
+      .attr('y', y0)
+      .attr('width', w)
+      .attr('height', h)
+      .attr('rx', 2);
     const text = fitLabel(barText(bar), w);
     if (text)
       bg.append('text')
         .attr('class', 'tl-bar-label')
-        .attr('x', 3)
-        .attr('y', h / 2)
+        .attr('x', x0 + 3)
+        .attr('y', y0 + h / 2)
         .attr('dy', '0.35em')
         .text(text);
     else if (failed && w >= 6)
       bg.append('text')
         .attr('class', 'tl-bar-label tl-bar-x')
-        .attr('x', w / 2)
-        .attr('y', h / 2)
+        .attr('x', x0 + w / 2)
+        .attr('y', y0 + h / 2)
         .attr('dy', '0.35em')
         .attr('text-anchor', 'middle')
         .text('✗');
@@ -340,9 +355,10 @@ function drawDenseBars(
       .attr('data-step', sel.bar.step)
       .attr('data-step-id', sel.bar.id)
       .attr('data-selected', 'true')
-      .attr('transform', `translate(${sel.x0},${sel.bar.row * rowH + BAR_PAD})`)
       .append('rect')
       .attr('class', 'tl-bar-rect')
+      .attr('x', sel.x0)
+      .attr('y', sel.bar.row * rowH + BAR_PAD)
       .attr('width', sel.w)
       .attr('height', h)
       .attr('rx', 2);
@@ -533,7 +549,7 @@ function drawEscalations(
         cls: `tl-esc tl-esc--${to}`,
         count: ['data-escalations', list.length],
         h,
-        head: 'l-5,8h10z',
+        head: ESC_HEAD,
         tip: escalationTip,
       });
     return;
@@ -543,12 +559,13 @@ function drawEscalations(
     .join('g')
     .attr('class', (e) => `tl-esc tl-esc--${e.to}`)
     .attr('data-escalation', (e) => `${e.from}>${e.to}`)
-    .attr('transform', (e) => `translate(${x(e.t)},0)`)
     .on('pointermove', (ev: PointerEvent, e) => ctx.tip(ev, escalationTip(e)))
-    .call((sel) => {
-      sel.append('line').attr('y1', 0).attr('y2', h);
+    .each(function (e) {
+      const px = x(e.t).toFixed(1);
+      const sel = d3.select(this);
+      sel.append('line').attr('x1', px).attr('x2', px).attr('y1', 0).attr('y2', h);
       // an up-pointing arrow head: recovery climbs to a wider scope
-      sel.append('path').attr('d', 'M-5,8 L0,0 L5,8 Z');
+      sel.append('path').attr('d', `M${px},0${ESC_HEAD}`);
     });
 }
 
@@ -562,7 +579,7 @@ function drawFaults(lg: G, lane: Lane, faults: readonly FaultTransition[], ctx: 
         cls: `tl-fault tl-fault--${phase}`,
         count: ['data-faults', list.length],
         h,
-        head: 'l7,2.5l-7,2.5z',
+        head: FAULT_HEAD,
         tip: faultTip,
       });
     return;
@@ -573,10 +590,11 @@ function drawFaults(lg: G, lane: Lane, faults: readonly FaultTransition[], ctx: 
     .attr('class', (f) => `tl-fault tl-fault--${f.phase}`)
     .attr('data-fault', (f) => f.fault)
     .attr('data-fault-on', (f: FaultTransition): NodeId => f.on)
-    .attr('transform', (f) => `translate(${x(f.t)},0)`)
     .on('pointermove', (ev: PointerEvent, f) => ctx.tip(ev, faultTip(f)))
-    .call((sel) => {
-      sel.append('line').attr('y1', 0).attr('y2', h);
-      sel.append('path').attr('d', 'M0,0 L7,2.5 L0,5 Z');
+    .each(function (f) {
+      const px = x(f.t).toFixed(1);
+      const sel = d3.select(this);
+      sel.append('line').attr('x1', px).attr('x2', px).attr('y1', 0).attr('y2', h);
+      sel.append('path').attr('d', `M${px},0${FAULT_HEAD}`);
     });
 }
