@@ -149,6 +149,22 @@ function panelGroup(panel: HTMLElement): { g: SVGGElement; width: number; height
   // the lanes, with the patterns they use
   const lanes = el('g', { transform: `translate(${labelW},${y})`, 'data-plot': '' });
   for (const child of plot.children) lanes.append(paintedClone(child));
+  // the selected range's shade (an element over the plot, beside it on the page)
+  const shade = panel.querySelector<HTMLElement>('.tl-brush-shade');
+  if (shade) {
+    const cs = getComputedStyle(shade);
+    lanes.append(
+      el('rect', {
+        x: px(shade.style.left),
+        width: px(shade.style.width),
+        y: 0,
+        height: plotH,
+        fill: colour(cs.backgroundColor, '#1f5fbf'),
+        'fill-opacity': cs.opacity,
+        'data-brush': '',
+      }),
+    );
+  }
   // the cursor
   const cursor = panel.querySelector<HTMLElement>('.tl-cursor');
   if (cursor && cursor.style.visibility !== 'hidden') {

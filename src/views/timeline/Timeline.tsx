@@ -19,13 +19,13 @@ import { drawLanes, type PatternIds } from './draw';
 import { formatTick, type TipContent } from './format';
 import {
   PREVIEW_ABOVE_MS,
-  PREVIEW_MAX_MS,
+  LANES_FRAME,
   LANES_KEPT,
   LANES_MEASURE,
   LANES_PREVIEW,
+  previewDelay,
   previewTransform,
   redrawDelay,
-  SETTLE_MS,
   type LastDraw,
 } from './redraw';
 import { layoutLanes } from './layout';
@@ -176,6 +176,8 @@ function TimelineChart({
 
   const rootRef = useRef<HTMLDivElement>(null);
   const bodyRef = useRef<HTMLDivElement>(null);
+  /** the plot's box: takes the pointer, and clips the plot while a preview stretches it */
+  const boxRef = useRef<HTMLDivElement>(null);
   const plotRef = useRef<SVGSVGElement>(null);
   const lanesRef = useRef<SVGGElement>(null);
   const axisRef = useRef<SVGGElement>(null);
@@ -290,11 +292,14 @@ function TimelineChart({
   // A zoom or pan of lanes that are slow to draw is shown at once by moving and stretching
   // them as drawn, and drawn anew once the view rests (level of detail by time, as trace
   // viewers do by zoom).
-  const lastDraw = useRef<LastDraw>({ end: -Infinity, ms: 0 });
+  const lastDraw = useRef<LastDraw>({ end: -Infinity, ms: 0, frame: 0 });
   const drawnFor = useRef<{ domain: Domain; inputs: unknown[] } | null>(null);
+  /** when the first preview since the lanes were last drawn was shown */
+  const previewFrom = useRef<number | null>(null);
   useEffect(() => {
     const g = lanesRef.current;
-    if (!g || width <= 0) return;
+    const svg = plotRef.current;
+    if (!g || !svg || width <= 0) return;
     const inputs = [model, layout, width, fullEnd, selectedStep, patterns, rateMax, band];
     const before = drawnFor.current;
     // read here, not subscribed to: a run's start changes nothing drawn (an injection keeps
@@ -302,7 +307,8 @@ function TimelineChart({
     // lanes then would hold up the injection's first frame
     const streaming = simStore.getState().status === 'running';
     const draw = (): void => {
-      g.removeAttribute('transform');
+      svg.style.transform = '';
+      previewFrom.current = null;
       const t0 = performance.now();
       drawLanes(g, {
         model,
@@ -319,7 +325,8 @@ function TimelineChart({
         selectStep: selectStepByClick,
       });
       const t1 = performance.now();
-      lastDraw.current = { end: t1, ms: t1 - t0 };
+      const drawn: LastDraw = { end: t1, ms: t1 - t0, frame: t1 - t0 };
+      lastDraw.current = drawn;
       drawnFor.current = { domain, inputs };
       timed(() =>
         performance.measure(LANES_MEASURE, {
@@ -328,17 +335,28 @@ function TimelineChart({
           detail: { timeline: testId, streaming },
         }),
       );
+      // what the browser then took to lay out and paint them, to the frame's end
+      afterFrame((rendered) => {
+        drawn.frame = drawn.ms + rendered;
+        timed(() =>
+          performance.measure(LANES_FRAME, {
+            start: t0,
+            duration: drawn.frame,
+            detail: { timeline: testId, streaming },
+          }),
+        );
+      });
     };
     const viewOnly =
       before !== null &&
       before.domain !== domain &&
       before.inputs.every((v, i) => Object.is(v, inputs[i]));
-    if (!streaming && viewOnly && lastDraw.current.ms > PREVIEW_ABOVE_MS) {
+    if (!streaming && viewOnly && lastDraw.current.frame > PREVIEW_ABOVE_MS) {
       const { tx, k } = previewTransform(before.domain, domain, width);
-      g.setAttribute('transform', `translate(${tx},0) scale(${k},1)`);
+      svg.style.transform = `translateX(${tx}px) scaleX(${k})`;
       timed(() => performance.mark(LANES_PREVIEW, { detail: { timeline: testId } }));
-      const since = performance.now() - lastDraw.current.end;
-      const timer = setTimeout(draw, Math.min(SETTLE_MS, Math.max(0, PREVIEW_MAX_MS - since)));
+      previewFrom.current ??= performance.now();
+      const timer = setTimeout(draw, previewDelay(previewFrom.current, performance.now()));
       return () => clearTimeout(timer);
     }
     const wait = redrawDelay(lastDraw.current, performance.now(), streaming);
@@ -427,14 +445,15 @@ function TimelineChart({
     d3.select(g).call(b.move, px);
   }, [brush, x, width]);
 
-  // Wheel zoom, drag pan, click to seek.
+  // Wheel zoom, drag pan, click to seek: on the plot's box, not the plot, which a preview
+  // moves and stretches.
   useEffect(() => {
-    const svg = plotRef.current;
+    const box = boxRef.current;
     const body = bodyRef.current;
-    if (!svg || !body || width <= 0) return;
+    if (!box || !body || width <= 0) return;
     const span = domain[1] - domain[0];
     const apply = (d: Domain) => setView(() => d);
-    const timeAt = (clientX: number) => x.invert(clientX - svg.getBoundingClientRect().left);
+    const timeAt = (clientX: number) => x.invert(clientX - box.getBoundingClientRect().left);
 
     const onWheel = (e: WheelEvent) => {
       if (e.shiftKey) {
@@ -460,12 +479,12 @@ function TimelineChart({
         const dx = m.clientX - x0;
         if (!draggedRef.current && Math.abs(dx) < DRAG_PX) return;
         draggedRef.current = true;
-        svg.classList.add('is-panning');
+        box.classList.add('is-panning');
         showTip(null, null);
         apply(panBy(start, full, (-dx / width) * (start[1] - start[0])));
       };
       const onUp = () => {
-        svg.classList.remove('is-panning');
+        box.classList.remove('is-panning');
         window.removeEventListener('pointermove', onMove);
         window.removeEventListener('pointerup', onUp);
         window.removeEventListener('pointercancel', onUp);
@@ -485,17 +504,17 @@ function TimelineChart({
       pointerT.current = null;
       showTip(null, null);
     };
-    svg.addEventListener('wheel', onWheel, { passive: false });
-    svg.addEventListener('pointerdown', onDown);
-    svg.addEventListener('click', onClick);
-    svg.addEventListener('pointermove', onMove);
-    svg.addEventListener('pointerleave', onLeave);
+    box.addEventListener('wheel', onWheel, { passive: false });
+    box.addEventListener('pointerdown', onDown);
+    box.addEventListener('click', onClick);
+    box.addEventListener('pointermove', onMove);
+    box.addEventListener('pointerleave', onLeave);
     return () => {
-      svg.removeEventListener('wheel', onWheel);
-      svg.removeEventListener('pointerdown', onDown);
-      svg.removeEventListener('click', onClick);
-      svg.removeEventListener('pointermove', onMove);
-      svg.removeEventListener('pointerleave', onLeave);
+      box.removeEventListener('wheel', onWheel);
+      box.removeEventListener('pointerdown', onDown);
+      box.removeEventListener('click', onClick);
+      box.removeEventListener('pointermove', onMove);
+      box.removeEventListener('pointerleave', onLeave);
     };
   }, [x, domain, full, width, seek, setView, showTip]);
 
@@ -670,19 +689,22 @@ function TimelineChart({
               </div>
             ))}
           </div>
-          <svg className="tl-plot" ref={plotRef} width={Math.max(1, width)} height={plotH}>
-            <Patterns ids={patterns} />
-            <g className="tl-lanes" ref={lanesRef} />
+          <div
+            className="tl-plot-box"
+            ref={boxRef}
+            style={{ width: Math.max(1, width), height: plotH }}
+          >
+            <svg className="tl-plot" ref={plotRef} width={Math.max(1, width)} height={plotH}>
+              <Patterns ids={patterns} />
+              <g className="tl-lanes" ref={lanesRef} />
+            </svg>
             {shade && (
-              <rect
+              <div
                 className="tl-brush-shade"
-                x={shade[0]}
-                width={shade[1] - shade[0]}
-                y={0}
-                height={plotH}
+                style={{ left: shade[0], width: shade[1] - shade[0], height: plotH }}
               />
             )}
-          </svg>
+          </div>
           <CursorLine x={x} width={width} y0={0} y1={plotH} left={labelW} />
         </div>
       </div>
@@ -696,9 +718,27 @@ let timedCount = 0;
 function timed(record: () => void): void {
   if (++timedCount % LANES_KEPT === 0) {
     performance.clearMeasures(LANES_MEASURE);
+    performance.clearMeasures(LANES_FRAME);
     performance.clearMarks(LANES_PREVIEW);
   }
   record();
+}
+
+/**
+ * Calls `done` with the milliseconds the browser took, at its next frame, from its
+ * animation-frame callbacks to the end of the frame's style, layout and paint: a message
+ * posted from a frame callback is taken once the frame is rendered.
+ */
+function afterFrame(done: (ms: number) => void): void {
+  requestAnimationFrame(() => {
+    const start = performance.now();
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => {
+      channel.port1.close();
+      done(performance.now() - start);
+    };
+    channel.port2.postMessage(null);
+  });
 }
 
 /**

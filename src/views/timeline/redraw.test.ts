@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { previewTransform, REDRAW_SPACING, redrawDelay } from './redraw';
+import {
+  PREVIEW_MAX_MS,
+  previewDelay,
+  previewTransform,
+  REDRAW_SPACING,
+  redrawDelay,
+  SETTLE_MS,
+} from './redraw';
 
 describe('redrawing the lanes', () => {
   const last = { end: 1000, ms: 100 };
@@ -32,5 +39,15 @@ describe('the preview of a zoom or pan', () => {
       expect(tx + k * drawnAt).toBeCloseTo(wanted, 9);
     }
     expect(previewTransform(view, view, width)).toEqual({ tx: 0, k: 1 });
+  });
+
+  it('draws once the view rests, and at most PREVIEW_MAX_MS after the first preview', () => {
+    expect(SETTLE_MS).toBeLessThan(PREVIEW_MAX_MS);
+    // a gesture's first step: the whole settling time, however long ago the last drawing was
+    expect(previewDelay(10_000, 10_000)).toBe(SETTLE_MS);
+    // its steps go on: each waits to rest, until the first preview is PREVIEW_MAX_MS old
+    expect(previewDelay(10_000, 10_100)).toBe(SETTLE_MS);
+    expect(previewDelay(10_000, 10_000 + PREVIEW_MAX_MS - 40)).toBe(40);
+    expect(previewDelay(10_000, 10_000 + PREVIEW_MAX_MS + 100)).toBe(0);
   });
 });

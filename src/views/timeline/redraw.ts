@@ -24,16 +24,39 @@ export interface LastDraw {
   end: number;
   /** what it took (ms) */
   ms: number;
+  /**
+   * what it took with the browser's style, layout and paint of it at the next frame (ms);
+   * `ms` until that frame is rendered
+   */
+  frame: number;
 }
 
+/** Each drawing's frame (`LastDraw.frame`) is a User Timing measure of this name. */
+export const LANES_FRAME = 'timeline lanes frame';
+
 /**
- * A change of view alone (zoom, pan) whose last drawing took longer than this is first shown
- * by moving and stretching the lanes as drawn (an SVG transform, no new elements), and drawn
- * anew once the view has rested SETTLE_MS, or PREVIEW_MAX_MS after the last drawing.
+ * A change of view alone (zoom, pan) whose last drawing cost a frame longer than this (with
+ * its layout and paint) is first shown by moving and stretching the lanes as drawn, and
+ * drawn anew once the view has rested SETTLE_MS, or PREVIEW_MAX_MS after the last drawing.
+ * The preview is a CSS transform of the plot, which the browser draws in its own layer: the
+ * compositor moves and stretches the pixels, with no layout or paint of the lanes. (An SVG
+ * transform of the lanes, the first preview, cost 40-200 ms a step over a long run: the
+ * browser laid out and painted every element again.)
  */
-export const PREVIEW_ABOVE_MS = 50;
+export const PREVIEW_ABOVE_MS = 16;
 export const SETTLE_MS = 150;
 export const PREVIEW_MAX_MS = 500;
+
+/**
+ * Milliseconds from now until the lanes are drawn for a view shown as a preview, when the
+ * first preview since they were last drawn came at `since`: once the view has rested
+ * SETTLE_MS, and at most PREVIEW_MAX_MS after that first preview. (Counted from the last
+ * drawing instead, a gesture that began after the lanes had rested half a second drew them
+ * at its first step, the slowest frame of a zoom.)
+ */
+export function previewDelay(since: number, now: number): number {
+  return Math.min(SETTLE_MS, Math.max(0, PREVIEW_MAX_MS - (now - since)));
+}
 
 /**
  * The transform that shows lanes drawn for the time range `drawn` on `width` px as they
@@ -49,6 +72,10 @@ export function previewTransform(
 }
 
 /** Milliseconds until the lanes may be redrawn; 0 or less: now. */
-export function redrawDelay(last: LastDraw, now: number, streaming: boolean): number {
+export function redrawDelay(
+  last: Pick<LastDraw, 'end' | 'ms'>,
+  now: number,
+  streaming: boolean,
+): number {
   return streaming ? last.end + REDRAW_SPACING * last.ms - now : 0;
 }
