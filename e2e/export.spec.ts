@@ -177,6 +177,36 @@ test('the SVG export is well-formed, self-contained and has every lane', async (
   expect(p.panels).toBe(1);
 });
 
+test('the range selected on the timeline is shaded in the SVG export as on the page', async ({
+  page,
+}) => {
+  await open(page, 'demo');
+  await goTo(page, 10);
+  await expect(page.locator('.tl-brush-shade')).toHaveCount(0);
+  await page.getByTestId('timeline-brush').scrollIntoViewIfNeeded();
+  const strip = (await page.getByTestId('timeline-brush').boundingBox())!;
+  await page.mouse.move(strip.x + strip.width * 0.3, strip.y + strip.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(strip.x + strip.width * 0.5, strip.y + strip.height / 2, { steps: 5 });
+  await page.mouse.up();
+  const shade = page.locator('[data-testid="timeline"] .tl-brush-shade');
+  await expect(shade).toHaveCount(1);
+  const [left, width] = await shade.evaluate((e: HTMLElement) => [
+    parseFloat(e.style.left),
+    parseFloat(e.style.width),
+  ]);
+  expect(left).toBeCloseTo(strip.width * 0.3, -1);
+  expect(width).toBeCloseTo(strip.width * 0.2, -1);
+  const svg = (await downloaded(page, 'export-svg')).bytes.toString('utf8');
+  const rect = await page.evaluate((text) => {
+    const r = new DOMParser()
+      .parseFromString(text, 'image/svg+xml')
+      .querySelector('[data-plot] rect[data-brush]');
+    return r && [Number(r.getAttribute('x')), Number(r.getAttribute('width'))];
+  }, svg);
+  expect(rect).toEqual([left, width]);
+});
+
 test('the PNG export decodes at twice the SVG size and has a picture in it', async ({
   page,
 }, testInfo) => {
