@@ -13,6 +13,8 @@ import {
   test,
   type LunState,
 } from './helpers';
+import LZString from 'lz-string';
+import { playgrounds } from '../src/engine/presets';
 
 const FAILING = '0:0:1:2';
 const TARGET = '0:0:1';
@@ -237,4 +239,42 @@ test('the tree stays legible from 4 x 4 to 8 x 32 and 1024 LUNs', async ({ page 
   const box = await page.getByTestId('tree').boundingBox();
   expect(box!.height).toBeLessThan(900);
   await shot(page, testInfo, 'grid-1024');
+});
+
+test("in a tree of 256 LUNs, a LUN's own recovery shades that LUN alone, as in a full one", async ({
+  page,
+}) => {
+  // LUN scope on the 8 x 32 SAN port: two LUNs time out and their aborts fail
+  const sc = structuredClone(playgrounds['playground-san-8x32']);
+  sc.hosts[0]!.scope = 'lun';
+  sc.faults = ['0:0:1:2', '0:0:3:7'].flatMap((lun) => [
+    { lun, kind: 'timeout' as const, at: 2 },
+    { lun, kind: 'abort-fails' as const, at: 2 },
+  ]);
+  await page.goto(`/#v=1&t=0&s=${LZString.compressToEncodedURIComponent(JSON.stringify(sc))}`);
+  await done(page);
+  await expect(page.getByTestId('tree')).toHaveAttribute('data-density', 'small');
+  const shaded = page.locator('.tree .lun > .node-overlay[data-active="true"]');
+  await expect(shaded).toHaveCount(0);
+  await goTo(page, 5.5); // timeout 2 s, slack 0.5 s, the abort 2 s: LUN resets from 4.5 s
+  const blocked = blockedSet(await luns(page));
+  expect(blocked).toEqual(['0:0:1:2:lun', '0:0:3:7:lun']);
+  // the two LUNs' overlays, and no other (a small cell has one only while it is shown)
+  await expect(shaded).toHaveCount(2);
+  await expect(page.locator('.tree .lun > .node-overlay')).toHaveCount(2);
+  await expect(page.getByTestId('lun-0:0:1:2').locator('.node-overlay')).toHaveAttribute(
+    'data-active',
+    'true',
+  );
+  await expect(page.getByTestId('lun-0:0:3:7').locator('.node-overlay')).toHaveAttribute(
+    'data-active',
+    'true',
+  );
+  // and the overlay covers its cell inside its border (2 px while it recovers)
+  const cell = (await page.getByTestId('lun-0:0:1:2').boundingBox())!;
+  const over = (await page.getByTestId('lun-0:0:1:2').locator('.node-overlay').boundingBox())!;
+  expect(Math.abs(over.width - cell.width)).toBeLessThanOrEqual(4.5);
+  expect(Math.abs(over.height - cell.height)).toBeLessThanOrEqual(4.5);
+  expect(Math.abs(over.x - cell.x)).toBeLessThanOrEqual(2.5);
+  expect(Math.abs(over.y - cell.y)).toBeLessThanOrEqual(2.5);
 });

@@ -186,11 +186,17 @@ const Lun = memo(function Lun({
           ) : null}
         </>
       )}
-      <span
-        className="node-overlay"
-        data-scope="lun"
-        data-active={by === 'lun' ? 'true' : 'false'}
-      />
+      {/* A full cell keeps its overlay to fade it in and out; a small or compact one has it
+          only while its LUN's own recovery blocks it: 256 or 1024 overlays, each a positioned
+          layer of its own, made every frame that painted anything paint and layerize them
+          all (about 6 ms a frame with 1024 LUNs). */}
+      {full || by === 'lun' ? (
+        <span
+          className="node-overlay"
+          data-scope="lun"
+          data-active={by === 'lun' ? 'true' : 'false'}
+        />
+      ) : null}
     </button>
   );
 });
