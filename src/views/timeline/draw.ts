@@ -59,8 +59,9 @@ const BAR_PAD = 2;
 /**
  * The heads of an escalation's arrow (up: recovery climbs to a wider scope) and of a fault's
  * flag, drawn from the top of their stem. Each flag, arrow and bar is drawn where it is, not
- * moved there by a transform: a transform each made the browser lay out and paint the plot
- * in as many pieces, 20-40 ms a frame over a long run's thousands of flags.
+ * moved there by a transform: with a transform each, the browser cut the plot into as many
+ * paint chunks, and layerizing them took 289 ms against 105 over 16 zoom steps of a long
+ * storm's thousands of flags.
  */
 const ESC_HEAD = 'l-5,8h10z';
 const FAULT_HEAD = 'l7,2.5l-7,2.5z';
