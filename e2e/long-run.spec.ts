@@ -303,10 +303,26 @@ test('while a run streams in, the lanes give way to it; zoomed, lanes slow to dr
   console.log(
     `lanes last drawn in ${before.at(-1)!.ms.toFixed(0)} ms, ${frame.toFixed(0)} ms with their frame`,
   );
+  // what the plot and its lanes were moved by meanwhile
+  await page.evaluate(() => {
+    const svg = document.querySelector<SVGSVGElement>('[data-testid="timeline"] svg.tl-plot')!;
+    const lanes = svg.querySelector('g.tl-lanes')!;
+    const seen: string[] = [];
+    (window as unknown as { __moved: string[] }).__moved = seen;
+    new MutationObserver(() => {
+      seen.push(`plot ${svg.style.transform}`);
+      if (lanes.hasAttribute('transform')) seen.push(`lanes ${lanes.getAttribute('transform')}`);
+    }).observe(svg, { attributes: true, subtree: true, attributeFilter: ['style', 'transform'] });
+  });
   await page.getByTestId('timeline').focus();
   await page.keyboard.press('w');
   await expect.poll(async () => (await lanesDrawn(page)).length).toBeGreaterThan(before.length);
   expect(await previews()).toBe(previewsBefore + (slow ? 1 : 0));
+  const moved = await page.evaluate(() => (window as unknown as { __moved: string[] }).__moved);
+  // the preview is a CSS transform of the plot (its own layer: the compositor moves its
+  // pixels), never a transform of the lanes' SVG, which the browser lays out and paints again
+  expect(moved.filter((m) => m.startsWith('lanes'))).toEqual([]);
+  if (slow) expect(moved.some((m) => /^plot translateX\(.+px\) scaleX\(.+\)$/.test(m))).toBe(true);
   if (slow) {
     // drawn once the view had rested SETTLE_MS after the preview, although the lanes had
     // been drawn long before (not at once, as when the wait counted from that drawing)
