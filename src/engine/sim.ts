@@ -474,6 +474,11 @@ export class Sim {
     this.flushBatch();
   }
 
+  /** The transitions gathered since the last batch went out (a new array after each). */
+  get pending(): readonly Transition[] {
+    return this.batch;
+  }
+
   private flushBatch(): void {
     if (this.opts.onBatch && this.batch.length) {
       this.opts.onBatch(this.batch);

@@ -57,6 +57,9 @@ export const FLUSH_MS = 30;
  * from) that the worker sends the moment it has them, without waiting for FLUSH_MS: what
  * the page plays first (an injection's recovery on 16 LUNs is there within a few ms of the
  * engine) comes in one batch, not in the first 30 ms' worth and then the rest 30 ms later.
+ * The first change of a LUN's or a host's state in it goes the moment the engine has it:
+ * after an injection on 256 LUNs, the host's block 4.5 s on came in a batch cut at
+ * BATCH_SIZE, 2 s further on.
  */
 export const LOOKAHEAD_S = 10;
 

@@ -10,7 +10,7 @@ import {
   type Transition,
   validateScenario,
 } from '../engine';
-import { LOOKAHEAD_S, type Reuse } from './protocol';
+import { BATCH_SIZE, LOOKAHEAD_S, type Reuse } from './protocol';
 import { createRunner, WARM_FAULTS, WARM_ROUNDS, warmScenario } from './runner';
 
 /** A host whose clock moves 1 ms per look, so that slices end and the loop turns. */
@@ -192,6 +192,27 @@ describe('the engine worker', () => {
       expect(reaching[reaching.length - 1]!.t, what).toBeLessThan(soon + 1);
       expect(i, what).toBeLessThan(batches.length - 1);
       expect(batches.flat(), what).toEqual(simulate(next, { seed: 3 }).transitions);
+    }
+  });
+
+  it('in the look-ahead, sends a block the moment the engine has it', async () => {
+    // the clock never moves: without the block, the batch would end at BATCH_SIZE
+    const still = { now: () => 0, turn: () => Promise.resolve() };
+    for (const at of [0, 12.3]) {
+      const runner = createRunner(still);
+      if (at > 0) await runner.prepare(base, 3, at);
+      const next = withFault(base, at > 0 ? at : 5);
+      const batches: Transition[][] = [];
+      const r = await runner.run(next, 3, (b) => void batches.push(b));
+      const i = batches.findIndex((b) => b.some((t) => t.type === 'device' || t.type === 'host'));
+      const batch = batches[i]!;
+      const block = batch.find((t) => t.type === 'device' || t.type === 'host')!;
+      // the abort failed: the host blocks, within the look-ahead
+      expect(block.t, String(at)).toBeLessThan(r.from + LOOKAHEAD_S);
+      // the batch ends within a chunk of events after it, well short of BATCH_SIZE
+      expect(batch[batch.length - 1]!.t - block.t, String(at)).toBeLessThan(0.5);
+      expect(batch.length, String(at)).toBeLessThan(BATCH_SIZE);
+      expect(batches.flat()).toEqual(simulate(next, { seed: 3 }).transitions);
     }
   });
 

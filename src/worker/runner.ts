@@ -227,6 +227,9 @@ export function createRunner(host: RunnerHost): RunnerApi & {
       // a request that is not a valid scenario and seed is refused, field by field
       ({ scenario, seed } = checkRunRequest(scenario, seed));
       const deliveries: Promise<unknown>[] = [];
+      /** how far `sim.pending` was looked through for a block (blocks) */
+      let looked = 0;
+      let lookedIn: readonly Transition[] | null = null;
       let count = 0;
       let sent = host.now();
       /** how long the page took to take the last batch */
@@ -244,6 +247,24 @@ export function createRunner(host: RunnerHost): RunnerApi & {
             taken = host.now() - at;
           }),
         );
+      };
+
+      /**
+       * Whether the transitions the engine gathered since the last look change a LUN's or a
+       * host's state: an injection's block, what the page shows first after it. The first
+       * one in the look-ahead goes out at once rather than at BATCH_SIZE or FLUSH_MS (only
+       * the first: a storm changes states in every chunk of events).
+       */
+      const blocks = (pending: readonly Transition[]): boolean => {
+        if (pending !== lookedIn) {
+          lookedIn = pending;
+          looked = 0;
+        }
+        for (; looked < pending.length; looked++) {
+          const type = pending[looked]!.type;
+          if (type === 'device' || type === 'host') return true;
+        }
+        return false;
       };
 
       let sim: Sim | null = null;
@@ -278,12 +299,16 @@ export function createRunner(host: RunnerHost): RunnerApi & {
         let turned = host.now();
         /** the first LOOKAHEAD_S of the run goes out as soon as the engine has it */
         let ahead = true;
+        let blockSent = false;
         // in slices of wall time, so that the page hears from the worker while a long run
         // goes on, and gets what there is every FLUSH_MS or so
         while (sim.advance(CHUNK_EVENTS)) {
           const now = host.now();
           if (ahead && sim.time >= from + LOOKAHEAD_S) {
             ahead = false;
+            sim.flush();
+          } else if (ahead && !blockSent && blocks(sim.pending)) {
+            blockSent = true;
             sim.flush();
           } else if (now - sent >= Math.max(FLUSH_MS, 2 * taken)) sim.flush();
           if (now - turned >= SLICE_MS) {
