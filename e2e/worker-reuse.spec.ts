@@ -2,6 +2,7 @@
 // on the worker whose engine V8 has already optimised, not on a fresh one. And the page does
 // nothing on the injection's click that could wait for the new run.
 import { presets, simulate } from '../src/engine';
+import { REHEARSAL_MEASURE, REHEARSAL_ROUNDS } from '../src/store/rehearse';
 import { HANDOVER_MS } from '../src/store/simStore';
 import { LANES_MEASURE } from '../src/views/timeline/redraw';
 import { done, expect, goTo, inject, open, test } from './helpers';
@@ -16,10 +17,16 @@ test('runs that end as they should leave their worker to the next run', async ({
   await expect.poll(engines).toBe(1);
   const before = started.length;
   await goTo(page, 3);
+  // standing paused, the page rehearses an injection: a small run's stream from the spare,
+  // through a store of its own, all its rounds (and once in the page's life)
+  const rounds = () =>
+    page.evaluate((name) => performance.getEntriesByName(name).length, REHEARSAL_MEASURE);
+  await expect.poll(rounds).toBe(REHEARSAL_ROUNDS);
   await inject(page, '0:0:1:2', 'timeout+abort-fails');
   await goTo(page, 30);
   await inject(page, '0:0:2:1', 'timeout+abort-fails');
   await done(page);
+  expect(await rounds()).toBe(REHEARSAL_ROUNDS);
   // both injections' runs went on the first run's worker: none was started for them
   expect(started.length).toBe(before);
   expect(engines()).toBe(1);

@@ -4,10 +4,12 @@ import {
   CancelledError,
   prepareSpare,
   quietSpare,
+  spareRehearsal,
   runInWorker,
   type RunHandle,
 } from '../worker/client';
 import { lunCount } from './limits';
+import { createRehearser } from './rehearse';
 import { createSimStore, type InjectOptions, type SimState, type SimStore } from './simStore';
 
 export { createSimStore, MIN_SPEED, MAX_SPEED } from './simStore';
@@ -72,6 +74,9 @@ export function injectAndRun(
   return startRun(store, runner);
 }
 
+/** The page's rehearsal of an injection (store/rehearse.ts): once, at its first preparation. */
+const rehearseOnce = createRehearser(spareRehearsal);
+
 /**
  * LUN-seconds up to the cursor that the spare worker runs ahead of an injection: at most
  * about a second of the engine in the background, and the stream it holds (16 LUNs up to
@@ -84,7 +89,8 @@ const PREPARE_AFTER_MS = 80;
 /**
  * While the page stands paused on a run of the engine, has the spare worker run the
  * scenario up to the cursor: an injection there (always at the cursor) then goes on from
- * it, instead of simulating again the part before it. When the page plays after that, the
+ * it, instead of simulating again the part before it. The page rehearses an injection
+ * then too (`rehearse`, which does so once). When the page plays after that, the
  * spare drops the preparation and stops warming its engine up (`quiet`). Returns the
  * unsubscribe.
  */
@@ -92,6 +98,7 @@ export function prepareAtCursor(
   store: SimStore = simStore,
   prepare: typeof prepareSpare = prepareSpare,
   quiet: typeof quietSpare = quietSpare,
+  rehearse: (sc: Scenario) => void = rehearseOnce,
 ): () => void {
   let timer: ReturnType<typeof setTimeout> | undefined;
   let asked = '';
@@ -117,6 +124,8 @@ export function prepareAtCursor(
       timer = setTimeout(() => {
         sent = true;
         prepare(s.scenario, s.seed, at);
+        // and the page rehearses an injection, once (store/rehearse.ts)
+        rehearse(s.scenario);
       }, PREPARE_AFTER_MS);
   });
   return () => {

@@ -10,6 +10,7 @@ describe('preparing an injection at the cursor', () => {
   let store: SimStore;
   let asked: [string, number, number][];
   let quiets: number;
+  let rehearsals: string[];
   let stop: () => void;
 
   beforeEach(async () => {
@@ -18,10 +19,12 @@ describe('preparing an injection at the cursor', () => {
     await startRun(store, engineRunner);
     asked = [];
     quiets = 0;
+    rehearsals = [];
     stop = prepareAtCursor(
       store,
       (sc, seed, until) => asked.push([sc.name, seed, until]),
       () => quiets++,
+      (sc) => rehearsals.push(sc.name),
     );
   });
   afterEach(() => {
@@ -36,6 +39,8 @@ describe('preparing an injection at the cursor', () => {
     expect(asked).toEqual([]);
     vi.advanceTimersByTime(200);
     expect(asked).toEqual([[presets.playground!.name, store.getState().seed, 4.5]]);
+    // the page rehearses an injection then (the rehearser does so once in the page's life)
+    expect(rehearsals).toEqual([presets.playground!.name]);
     // the same place again: nothing new
     store.getState().selectLun('0:0:0:1');
     vi.advanceTimersByTime(200);

@@ -122,6 +122,18 @@ export function prepareSpare(scenario: Scenario, seed: number, until: number): v
 }
 
 /**
+ * A small run's stream from the spare worker for the page to rehearse an injection with
+ * (store/rehearse.ts); null when there is no spare or it has none.
+ */
+export async function spareRehearsal(
+  scenario: Scenario,
+): Promise<{ scenario: Scenario; batches: WireBatch[] } | null> {
+  loadSpare();
+  if (!spare) return null;
+  return spare.api.rehearsal(scenario);
+}
+
+/**
  * The page plays: the spare drops its preparation and stops warming its engine up (see
  * `quiet` in protocol.ts). Nothing while a run goes on: that run took the spare.
  */

@@ -20,6 +20,16 @@ const runner = createRunner({ now: () => performance.now(), turn });
 const api: EngineWorkerApi = {
   prepare: (scenario, seed, until) => runner.prepare(scenario, seed, until),
   quiet: () => runner.quiet(),
+  rehearsal(scenario) {
+    const r = runner.rehearsal(scenario);
+    if (!r) return null;
+    const encoder = new BatchEncoder();
+    const batches = r.batches.map((b) => encoder.encode(b));
+    return Comlink.transfer(
+      { scenario: r.scenario, batches },
+      batches.map((w) => w.lines.buffer),
+    );
+  },
   run(scenario, seed, onBatch, onProgress, held) {
     // one encoder per run: it learns the run's LUNs from its run-start
     const encoder = new BatchEncoder();

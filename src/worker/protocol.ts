@@ -81,6 +81,11 @@ export interface RunnerApi {
    */
   quiet(): void;
   /**
+   * The stream of a small run with faults on the page's hosts (`rehearsalScenario`, seed 1),
+   * in batches as a run sends them: the page rehearses an injection with it (store/rehearse.ts).
+   */
+  rehearsal(scenario: Scenario): { scenario: Scenario; batches: Transition[][] } | null;
+  /**
    * `held`: how many transitions from the start of its stream the page holds of the run
    * before this one (0: none, or not as they came). A run that goes on from a preparation
    * of that run up to at most that many does not send them again (`reuse`).
@@ -101,6 +106,7 @@ export interface RunnerApi {
 export interface EngineWorkerApi {
   prepare: RunnerApi['prepare'];
   quiet: RunnerApi['quiet'];
+  rehearsal(scenario: Scenario): { scenario: Scenario; batches: WireBatch[] } | null;
   run(
     scenario: Scenario,
     seed: number,

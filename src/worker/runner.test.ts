@@ -11,7 +11,7 @@ import {
   validateScenario,
 } from '../engine';
 import { BATCH_SIZE, LOOKAHEAD_S, type Reuse } from './protocol';
-import { createRunner, WARM_FAULTS, WARM_ROUNDS, warmScenario } from './runner';
+import { createRunner, rehearsalScenario, WARM_FAULTS, WARM_ROUNDS, warmScenario } from './runner';
 
 /** A host whose clock moves 1 ms per look, so that slices end and the loop turns. */
 function host() {
@@ -214,6 +214,21 @@ describe('the engine worker', () => {
       expect(batch.length, String(at)).toBeLessThan(BATCH_SIZE);
       expect(batches.flat()).toEqual(simulate(next, { seed: 3 }).transitions);
     }
+  });
+
+  it("gives the page a small run's stream to rehearse an injection with", () => {
+    const runner = createRunner(host());
+    for (const name of ['playground', 'demo-lun-target']) {
+      const sc = presets[name]!;
+      const r = runner.rehearsal(sc)!;
+      expect(r.scenario).toEqual(validateScenario(rehearsalScenario(sc)));
+      const stream = r.batches.flat();
+      expect(stream, name).toEqual(simulate(r.scenario, { seed: 1 }).transitions);
+      // a block and a ladder's steps, on the page's drivers
+      expect(stream.some((t) => t.type === 'device' && t.blockedBy !== null)).toBe(true);
+      expect(r.scenario.hosts.map((h) => h.driver)).toEqual(sc.hosts.map((h) => h.driver));
+    }
+    expect(() => runner.rehearsal({ version: 1 } as unknown as Scenario)).toThrow(ScenarioError);
   });
 
   it('sends partial batches while a run goes on', async () => {

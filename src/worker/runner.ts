@@ -108,6 +108,15 @@ export function warmScenario(sc: Scenario, round: number): Scenario | null {
   };
 }
 
+/**
+ * What the page rehearses an injection on (store/rehearse.ts): the page's hosts cut down as
+ * for the warm-up, with the whole ladder failing on one LUN at 3 s; null when there is no
+ * LUN to place it on.
+ */
+export function rehearsalScenario(sc: Scenario): Scenario | null {
+  return warmScenario(sc, 1);
+}
+
 export function createRunner(host: RunnerHost): RunnerApi & {
   /** rounds of warm-up run so far */
   warmed(): number;
@@ -206,6 +215,20 @@ export function createRunner(host: RunnerHost): RunnerApi & {
     },
 
     warmed: () => warmed,
+
+    rehearsal(scenario: Scenario) {
+      const found = rehearsalScenario(validateScenario(scenario));
+      if (!found) return null;
+      const spec = validateScenario(found);
+      const batches: Transition[][] = [];
+      new Sim(spec, {
+        seed: 1,
+        batchSize: BATCH_SIZE,
+        onBatch: (b) => batches.push(b),
+        retain: false,
+      }).run();
+      return { scenario: spec, batches };
+    },
 
     quiet() {
       generation++;
