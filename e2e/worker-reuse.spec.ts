@@ -17,8 +17,8 @@ test('runs that end as they should leave their worker to the next run', async ({
   await expect.poll(engines).toBe(1);
   const before = started.length;
   await goTo(page, 3);
-  // standing paused, the page rehearses an injection: a small run's stream from the spare,
-  // through a store of its own, all its rounds (and once in the page's life)
+  // its first run done, the page has rehearsed an injection in idle time: a small run's
+  // stream from the spare, through a store of its own, all its rounds (once in its life)
   const rounds = () =>
     page.evaluate((name) => performance.getEntriesByName(name).length, REHEARSAL_MEASURE);
   await expect.poll(rounds).toBe(REHEARSAL_ROUNDS);

@@ -5,7 +5,15 @@ import { startClock } from './playback/clock';
 import { EmbedBar, LinkAlert, SharePanel } from './share/SharePanel';
 import { linkedScope, startFromLink, useShare } from './share/startup';
 import { ExportMenu } from './export/ExportMenu';
-import { injectAndRun, loadScenario, prepareAtCursor, simStore, startRun, useSim } from './store';
+import {
+  injectAndRun,
+  loadScenario,
+  prepareAtCursor,
+  rehearseAtRest,
+  simStore,
+  startRun,
+  useSim,
+} from './store';
 import { KeyHelp } from './keys/KeyHelp';
 import { LessonMenu, LessonPanel, lessonFromUrl } from './lessons/LessonPanel';
 import { useGlobalKeys } from './keys/useGlobalKeys';
@@ -100,7 +108,10 @@ export function App() {
     const stopClock = startClock(simStore);
     // paused, the spare worker runs up to the cursor: an injection there goes on from it
     const stopPreparing = prepareAtCursor(simStore);
+    // a run done, the page rehearses an injection once, in idle time (store/rehearse.ts)
+    const stopRehearsing = rehearseAtRest(simStore);
     return () => {
+      stopRehearsing();
       stopPreparing();
       stopClock();
     };

@@ -74,8 +74,28 @@ export function injectAndRun(
   return startRun(store, runner);
 }
 
-/** The page's rehearsal of an injection (store/rehearse.ts): once, at its first preparation. */
-const rehearseOnce = createRehearser(spareRehearsal);
+/**
+ * The page's rehearsal of an injection (store/rehearse.ts): once, in idle time, and not
+ * while a run streams in.
+ */
+const rehearseOnce = createRehearser(spareRehearsal, {
+  busy: () => simStore.getState().status === 'running',
+});
+
+/**
+ * Once a run of the engine is done, the page rehearses an injection (`rehearse`, which does
+ * so once in the page's life). Returns the unsubscribe.
+ */
+export function rehearseAtRest(
+  store: SimStore = simStore,
+  rehearse: (sc: Scenario) => void = (sc) => void rehearseOnce(sc),
+): () => void {
+  const look = (s: SimState): void => {
+    if (s.status === 'done' && s.source === 'engine') rehearse(s.scenario);
+  };
+  look(store.getState());
+  return store.subscribe(look);
+}
 
 /**
  * LUN-seconds up to the cursor that the spare worker runs ahead of an injection: at most
@@ -89,8 +109,7 @@ const PREPARE_AFTER_MS = 80;
 /**
  * While the page stands paused on a run of the engine, has the spare worker run the
  * scenario up to the cursor: an injection there (always at the cursor) then goes on from
- * it, instead of simulating again the part before it. The page rehearses an injection
- * then too (`rehearse`, which does so once). When the page plays after that, the
+ * it, instead of simulating again the part before it. When the page plays after that, the
  * spare drops the preparation and stops warming its engine up (`quiet`). Returns the
  * unsubscribe.
  */
@@ -98,7 +117,6 @@ export function prepareAtCursor(
   store: SimStore = simStore,
   prepare: typeof prepareSpare = prepareSpare,
   quiet: typeof quietSpare = quietSpare,
-  rehearse: (sc: Scenario) => void = rehearseOnce,
 ): () => void {
   let timer: ReturnType<typeof setTimeout> | undefined;
   let asked = '';
@@ -124,8 +142,6 @@ export function prepareAtCursor(
       timer = setTimeout(() => {
         sent = true;
         prepare(s.scenario, s.seed, at);
-        // and the page rehearses an injection, once (store/rehearse.ts)
-        rehearse(s.scenario);
       }, PREPARE_AFTER_MS);
   });
   return () => {

@@ -2,7 +2,7 @@
 // paused on a finished run of the engine, once per place, within the budget.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { presets } from '../engine';
-import { PREPARE_LUN_SECONDS, prepareAtCursor, startRun } from './index';
+import { PREPARE_LUN_SECONDS, prepareAtCursor, rehearseAtRest, startRun } from './index';
 import { engineRunner } from './engineRunner';
 import { createSimStore, type SimStore } from './simStore';
 
@@ -10,7 +10,6 @@ describe('preparing an injection at the cursor', () => {
   let store: SimStore;
   let asked: [string, number, number][];
   let quiets: number;
-  let rehearsals: string[];
   let stop: () => void;
 
   beforeEach(async () => {
@@ -19,12 +18,10 @@ describe('preparing an injection at the cursor', () => {
     await startRun(store, engineRunner);
     asked = [];
     quiets = 0;
-    rehearsals = [];
     stop = prepareAtCursor(
       store,
       (sc, seed, until) => asked.push([sc.name, seed, until]),
       () => quiets++,
-      (sc) => rehearsals.push(sc.name),
     );
   });
   afterEach(() => {
@@ -39,8 +36,6 @@ describe('preparing an injection at the cursor', () => {
     expect(asked).toEqual([]);
     vi.advanceTimersByTime(200);
     expect(asked).toEqual([[presets.playground!.name, store.getState().seed, 4.5]]);
-    // the page rehearses an injection then (the rehearser does so once in the page's life)
-    expect(rehearsals).toEqual([presets.playground!.name]);
     // the same place again: nothing new
     store.getState().selectLun('0:0:0:1');
     vi.advanceTimersByTime(200);
@@ -91,5 +86,27 @@ describe('preparing an injection at the cursor', () => {
     store.getState().seek(5);
     vi.advanceTimersByTime(200);
     expect(asked).toEqual([]);
+  });
+});
+
+describe('rehearsing an injection once a run is done', () => {
+  it('asks when a run of the engine is done, not while it runs or for a recording', async () => {
+    const store = createSimStore(presets.playground!);
+    const asked: string[] = [];
+    const stop = rehearseAtRest(store, (sc) => asked.push(sc.name));
+    expect(asked).toEqual([]);
+    const run = startRun(store, engineRunner);
+    expect(store.getState().status).toBe('running');
+    expect(asked).toEqual([]);
+    await run;
+    expect(asked[0]).toBe(presets.playground!.name);
+    // a recording shown is not the engine's
+    const n = asked.length;
+    store.setState({ source: 'trace', status: 'done' });
+    store.setState({ cursor: 1 });
+    expect(asked).toHaveLength(n);
+    stop();
+    store.setState({ source: 'engine', cursor: 2 });
+    expect(asked).toHaveLength(n);
   });
 });

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { presets, type Scenario } from '../engine';
 import { createRunner } from '../worker/runner';
 import { BatchEncoder, type WireBatch } from '../worker/wire';
-import { createRehearser, rehearseRound } from './rehearse';
+import { createRehearser, REHEARSAL_MEASURE, rehearseRound } from './rehearse';
 
 const runner = createRunner({ now: () => 0, turn: () => Promise.resolve() });
 
@@ -33,29 +33,38 @@ describe("the page's rehearsal of an injection", () => {
     }
   });
 
-  it('rehearses once in the page life, each round in a task of its own', async () => {
+  it('rehearses once in the page life, each round when called back and the page is not busy', async () => {
     const sc = presets.playground!;
     const tasks: (() => void)[] = [];
     let fetched = 0;
+    let busy = false;
     const rehearse = createRehearser(
       (s) => {
         fetched++;
         return Promise.resolve(rehearsal(s));
       },
-      3,
-      (cb) => tasks.push(cb),
+      { rounds: 3, later: (cb) => tasks.push(cb), busy: () => busy },
     );
     const first = rehearse(sc);
     expect(await rehearse(sc)).toBe(0);
     // the rounds wait for their tasks
     await Promise.resolve();
     await Promise.resolve();
+    const rounds = () => performance.getEntriesByName(REHEARSAL_MEASURE).length;
+    const before = rounds();
+    // a round that comes while the page is busy waits for the next
+    busy = true;
+    tasks.shift()!();
+    tasks.shift()!();
+    expect(rounds()).toBe(before);
+    busy = false;
     let ran = 0;
     while (tasks.length) {
       tasks.shift()!();
       ran++;
     }
     expect(ran).toBe(3);
+    expect(rounds() - before).toBe(3);
     expect(await first).toBe(3);
     expect(await rehearse(sc)).toBe(0);
     expect(fetched).toBe(1);
@@ -76,8 +85,7 @@ describe("the page's rehearsal of an injection", () => {
           ],
         });
       },
-      4,
-      (cb) => cb(),
+      { rounds: 4, later: (cb) => cb() },
     );
     expect(await rehearse(sc)).toBe(0);
     expect(await rehearse(sc)).toBe(0);

@@ -72,17 +72,31 @@ export type RehearsalFetch = (
   sc: Scenario,
 ) => Promise<{ scenario: Scenario; batches: WireBatch[] } | null>;
 
+export interface RehearserOptions {
+  /** rounds to run (REHEARSAL_ROUNDS) */
+  rounds?: number;
+  /** runs a round's callback later: in the browser's idle time, else in a task of its own */
+  later?: (cb: () => void) => void;
+  /** the page wants its CPU (a run streams in): the round waits for the next `later` */
+  busy?: () => boolean;
+}
+
+const idle = (cb: () => void): void => {
+  if (typeof requestIdleCallback === 'function') requestIdleCallback(() => cb());
+  else setTimeout(cb, 0);
+};
+
 /**
  * A rehearsal for the page's life: the function returned rehearses the first time it is
  * called, in the background. It asks `fetch` (the spare worker) for the stream, then runs
- * `rounds` rounds, each in a task of its own (`later`) so that a click meanwhile waits for
- * one round at most. It resolves to the rounds run. A round that throws ends the rehearsal
- * (it only ever warms code up); a fetch that fails lets the next call ask again.
+ * the rounds one at a time, each when `later` calls back and the page is not `busy`, so
+ * that what the user does meanwhile waits for one round at most. It resolves to the rounds
+ * run. A round that throws ends the rehearsal (it only ever warms code up); a fetch that
+ * fails lets the next call ask again.
  */
 export function createRehearser(
   fetch: RehearsalFetch,
-  rounds = REHEARSAL_ROUNDS,
-  later: (cb: () => void) => void = (cb) => setTimeout(cb, 0),
+  { rounds = REHEARSAL_ROUNDS, later = idle, busy = () => false }: RehearserOptions = {},
 ): (scenario: Scenario) => Promise<number> {
   let asked = false;
   return (scenario) => {
@@ -94,6 +108,7 @@ export function createRehearser(
           if (!r || r.batches.length === 0) return resolve(0);
           let done = 0;
           const next = (): void => {
+            if (busy()) return later(next);
             const start = performance.now();
             try {
               rehearseRound(r.scenario, r.batches);
