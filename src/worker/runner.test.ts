@@ -2,6 +2,7 @@
 // injection there streams what a run from the start would, and simulates only from the cursor.
 import { describe, expect, it } from 'vitest';
 import {
+  offeredRates,
   presets,
   ScenarioError,
   simulate,
@@ -10,8 +11,16 @@ import {
   type Transition,
   validateScenario,
 } from '../engine';
+import { lunCount } from '../store/limits';
 import { BATCH_SIZE, LOOKAHEAD_S, type Reuse } from './protocol';
-import { createRunner, rehearsalScenario, WARM_FAULTS, WARM_ROUNDS, warmScenario } from './runner';
+import {
+  createRunner,
+  rehearsalScenario,
+  WARM_FAULTS,
+  WARM_ROUNDS,
+  WARM_WHOLE_RATE,
+  warmScenario,
+} from './runner';
 
 /** A host whose clock moves 1 ms per look, so that slices end and the loop turns. */
 function host() {
@@ -222,6 +231,8 @@ describe('the engine worker', () => {
       const sc = presets[name]!;
       const r = runner.rehearsal(sc)!;
       expect(r.scenario).toEqual(validateScenario(rehearsalScenario(sc)));
+      // small: the page folds it a dozen times
+      for (const h of r.scenario.hosts) expect(h.targets * h.lunsPerTarget).toBeLessThanOrEqual(4);
       const stream = r.batches.flat();
       expect(stream, name).toEqual(simulate(r.scenario, { seed: 1 }).transitions);
       // a block and a ladder's steps, on the page's drivers
@@ -242,18 +253,25 @@ describe('the engine worker', () => {
 });
 
 describe("the engine worker's warm-up", () => {
-  it("cuts the page's scenario to a few LUNs and places one fault set on one of them", () => {
+  it("cuts the page's scenario to a few LUNs, or its I/O, and places one fault set on one LUN", () => {
     for (const [name, sc] of Object.entries(presets)) {
       for (let round = 0; round < WARM_ROUNDS; round++) {
         const warm = warmScenario(sc, round);
         expect(warm, name).not.toBeNull();
-        // a scenario the engine takes, with the page's drivers, on at most 4 LUNs a host
+        // a scenario the engine takes, with the page's drivers: on at most 4 LUNs a host in
+        // even rounds; on all of them in odd ones, each offering at most WARM_WHOLE_RATE
         const valid = validateScenario(warm);
         expect(
           valid.hosts.map((h) => h.driver),
           name,
         ).toEqual(sc.hosts.map((h) => h.driver));
-        for (const h of valid.hosts) expect(h.targets * h.lunsPerTarget).toBeLessThanOrEqual(4);
+        if (round % 2 === 0)
+          for (const h of valid.hosts) expect(h.targets * h.lunsPerTarget).toBeLessThanOrEqual(4);
+        else {
+          expect(lunCount(valid), name).toBe(lunCount(sc));
+          for (const rate of offeredRates(valid).values())
+            expect(rate, name).toBeLessThanOrEqual(WARM_WHOLE_RATE);
+        }
         expect(
           valid.faults.map((f) => f.kind),
           name,

@@ -2,6 +2,7 @@
 // runs in time slices, partial batches while a run goes on, a run prepared ahead of an
 // injection, and the engine warmed up while the page stands paused.
 import {
+  DEFAULT_WORKLOAD,
   FAULT_KINDS,
   Sim,
   validateScenario,
@@ -76,19 +77,38 @@ const WARM_CHUNK = 250;
  */
 const WARM_SLICE_MS = 4;
 
+/** I/O per second of each LUN in a warm-up round on the whole topology, at most. */
+export const WARM_WHOLE_RATE = 2;
+
 /**
  * The scenario of warm-up round `round`: the page's hosts (their drivers, scopes and
- * timings, so the code the injection will run) cut to 2 targets of 2 LUNs, on one channel,
- * and one of WARM_FAULTS on one of their LUNs. Null when there is no LUN to place it on.
+ * timings, so the code the injection will run) and one of WARM_FAULTS on one of their LUNs.
+ * Null when there is no LUN to place it on. In even rounds (and when `whole` is false) the
+ * hosts are cut to 2 targets of 2 LUNs on one channel; in odd ones they keep every LUN, each
+ * offering at most WARM_WHOLE_RATE I/O per second: a block then goes through all the LUNs
+ * an injection's does (on 256 LUNs, a browser worker warmed on cut hosts only took 18-33 ms
+ * to an injection's block, 10-13 ms warm; warmed on both, 13-19).
  */
-export function warmScenario(sc: Scenario, round: number): Scenario | null {
+export function warmScenario(
+  sc: Scenario,
+  round: number,
+  whole = round % 2 === 1,
+): Scenario | null {
   const hosts = sc.hosts.map((spec) => {
-    const cut: HostSpec = {
-      ...spec,
-      channels: 1,
-      targets: Math.min(spec.targets, 2),
-      lunsPerTarget: Math.min(spec.lunsPerTarget, 2),
-    };
+    const cut: HostSpec = whole
+      ? {
+          ...spec,
+          workload: {
+            ...spec.workload,
+            rate: Math.min(spec.workload?.rate ?? DEFAULT_WORKLOAD.rate, WARM_WHOLE_RATE),
+          },
+        }
+      : {
+          ...spec,
+          channels: 1,
+          targets: Math.min(spec.targets, 2),
+          lunsPerTarget: Math.min(spec.lunsPerTarget, 2),
+        };
     // they name LUNs that may not be there any more
     delete cut.overrides;
     return cut;
@@ -114,7 +134,7 @@ export function warmScenario(sc: Scenario, round: number): Scenario | null {
  * LUN to place it on.
  */
 export function rehearsalScenario(sc: Scenario): Scenario | null {
-  return warmScenario(sc, 1);
+  return warmScenario(sc, 1, false);
 }
 
 export function createRunner(host: RunnerHost): RunnerApi & {
