@@ -53,6 +53,15 @@ export const SLICE_MS = 25;
 export const FLUSH_MS = 30;
 
 /**
+ * FLUSH_MS within the look-ahead (LOOKAHEAD_S). An injection's first change of state goes
+ * out the moment the engine has it (on 256 LUNs, 20-35 ms after the request in a browser
+ * worker); a partial batch at 30 ms came before it in 2 of 5 runs, and in one of them cost
+ * the page a frame of its own (the overlay 178 ms after the click, against 51-81 in the
+ * other runs). A page playing slowly gets its first batch that much later.
+ */
+export const LOOKAHEAD_FLUSH_MS = 60;
+
+/**
  * Virtual seconds past where a run starts (0, or the cursor of the preparation it goes on
  * from) that the worker sends the moment it has them, without waiting for FLUSH_MS: what
  * the page plays first (an injection's recovery on 16 LUNs is there within a few ms of the

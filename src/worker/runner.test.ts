@@ -12,9 +12,10 @@ import {
   validateScenario,
 } from '../engine';
 import { lunCount } from '../store/limits';
-import { BATCH_SIZE, LOOKAHEAD_S, type Reuse } from './protocol';
+import { BATCH_SIZE, FLUSH_MS, LOOKAHEAD_FLUSH_MS, LOOKAHEAD_S, type Reuse } from './protocol';
 import {
   createRunner,
+  partialWait,
   rehearsalScenario,
   WARM_FAULTS,
   WARM_ROUNDS,
@@ -223,6 +224,15 @@ describe('the engine worker', () => {
       expect(batch.length, String(at)).toBeLessThan(BATCH_SIZE);
       expect(batches.flat()).toEqual(simulate(next, { seed: 3 }).transitions);
     }
+  });
+
+  it('in the look-ahead, waits LOOKAHEAD_FLUSH_MS for a partial batch, past it FLUSH_MS', () => {
+    expect(LOOKAHEAD_FLUSH_MS).toBeGreaterThan(FLUSH_MS);
+    expect(partialWait(true, 0)).toBe(LOOKAHEAD_FLUSH_MS);
+    expect(partialWait(false, 0)).toBe(FLUSH_MS);
+    // a page slow to take batches gets larger ones, in the look-ahead or not
+    expect(partialWait(true, 50)).toBe(100);
+    expect(partialWait(false, 20)).toBe(40);
   });
 
   it("gives the page a small run's stream to rehearse an injection with", () => {

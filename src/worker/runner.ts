@@ -16,6 +16,7 @@ import {
   CHUNK_EVENTS,
   checkRunRequest,
   FLUSH_MS,
+  LOOKAHEAD_FLUSH_MS,
   LOOKAHEAD_S,
   SLICE_MS,
   type BatchCallback,
@@ -135,6 +136,15 @@ export function warmScenario(
  */
 export function rehearsalScenario(sc: Scenario): Scenario | null {
   return warmScenario(sc, 1, false);
+}
+
+/**
+ * How long (ms) after the last batch the worker sends what it has, short of BATCH_SIZE:
+ * FLUSH_MS, LOOKAHEAD_FLUSH_MS within the look-ahead, or twice as long as the page took to
+ * take the last batch (`taken`), whichever is longer.
+ */
+export function partialWait(ahead: boolean, taken: number): number {
+  return Math.max(ahead ? LOOKAHEAD_FLUSH_MS : FLUSH_MS, 2 * taken);
 }
 
 export function createRunner(host: RunnerHost): RunnerApi & {
@@ -353,7 +363,7 @@ export function createRunner(host: RunnerHost): RunnerApi & {
           } else if (ahead && !blockSent && blocks(sim.pending)) {
             blockSent = true;
             sim.flush();
-          } else if (now - sent >= Math.max(FLUSH_MS, 2 * taken)) sim.flush();
+          } else if (now - sent >= partialWait(ahead, taken)) sim.flush();
           if (now - turned >= SLICE_MS) {
             if (onProgress) deliveries.push(Promise.resolve(onProgress(sim.time)));
             await host.turn();
