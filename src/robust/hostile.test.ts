@@ -12,6 +12,7 @@ import { decodeLink, encodeLink } from '../share/permalink';
 import { PAGE_LIMITS, lunCount, pageRefusals } from '../store/limits';
 import { parseTrace, scenarioOf, TraceParseError } from '../trace';
 import { checkRunRequest } from '../worker/protocol';
+import { createRunner } from '../worker/runner';
 
 const good: Scenario = presets.demo!;
 
@@ -206,6 +207,25 @@ describe('hostile input', () => {
     expect(() => checkRunRequest(good, -1)).toThrow(/seed/);
     expect(() => checkRunRequest(good, NaN)).toThrow(/seed/);
     expect(checkRunRequest(good, 5).seed).toBe(5);
+  });
+
+  it('worker messages: a rehearsal request that is not a scenario is refused by field', () => {
+    const runner = createRunner({ now: () => 0, turn: () => Promise.resolve() });
+    fc.assert(
+      fc.property(fc.jsonValue(), (sc) => {
+        try {
+          runner.rehearsal(sc as unknown as Scenario);
+        } catch (e) {
+          expect(e).toBeInstanceOf(ScenarioError);
+          expect((e as ScenarioError).errors[0]!.field).toMatch(/\S/);
+        }
+      }),
+      { numRuns: 200 },
+    );
+    expect(() => runner.rehearsal({ version: { toString: 0 } } as unknown as Scenario)).toThrow(
+      ScenarioError,
+    );
+    expect(runner.rehearsal(good)!.batches.flat().length).toBeGreaterThan(0);
   });
 
   describe('trace files', () => {
