@@ -228,6 +228,30 @@ describe('hostile input', () => {
     expect(runner.rehearsal(good)!.batches.flat().length).toBeGreaterThan(0);
   });
 
+  it('worker messages: a speculation request is refused by field, and then leaves the preparation', async () => {
+    const runner = createRunner({ now: () => 0, turn: () => Promise.resolve() });
+    expect(await runner.prepare(good, 1, 0.5)).toBe(true);
+    await fc.assert(
+      fc.asyncProperty(fc.jsonValue(), fc.oneof(fc.jsonValue(), nasty), async (sc, seed) => {
+        try {
+          // not a scenario that extends the preparation: false, the preparation unchanged
+          expect(await runner.speculate(sc as unknown as Scenario, seed as number)).toBe(false);
+        } catch (e) {
+          expect(e).toBeInstanceOf(ScenarioError);
+          expect((e as ScenarioError).errors[0]!.field).toMatch(/\S/);
+        }
+      }),
+      { numRuns: 200 },
+    );
+    // the run after them all still goes on from the preparation
+    const next: Scenario = {
+      ...good,
+      faults: [...good.faults, { lun: '0:0:0:0', kind: 'timeout', at: 0.5 }],
+    };
+    const r = await runner.run(next, 1, () => {});
+    expect(r.from).toBeGreaterThan(0);
+  });
+
   describe('trace files', () => {
     const dir = path.join(__dirname, '../../kernel/traces');
     const fixture = readdirSync(dir).find((f) => f.endsWith('.trace.gz'))!;

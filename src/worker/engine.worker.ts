@@ -19,6 +19,7 @@ const runner = createRunner({ now: () => performance.now(), turn });
 
 const api: EngineWorkerApi = {
   prepare: (scenario, seed, until) => runner.prepare(scenario, seed, until),
+  speculate: (scenario, seed) => runner.speculate(scenario, seed),
   quiet: () => runner.quiet(),
   rehearsal(scenario) {
     const r = runner.rehearsal(scenario);

@@ -84,6 +84,16 @@ export interface RunnerApi {
    */
   prepare(scenario: Scenario, seed: number, until: number): Promise<boolean>;
   /**
+   * The page expects an injection at the cursor, `scenario` (the inject menu's entry that has
+   * the focus or the pointer): the preparation is extended by it and run on to the first
+   * change of a LUN's or a host's state, or through LOOKAHEAD_S, holding its stream; a `run`
+   * of exactly that scenario and seed then sends all of it at once and goes on from there.
+   * The cursor is prepared again behind it, for another choice. Resolves true once it has
+   * stopped there, false when there is no preparation it extends or a request took its
+   * place.
+   */
+  speculate(scenario: Scenario, seed: number): Promise<boolean>;
+  /**
    * The page plays: its cursor moves away from the preparation, which is dropped, and the
    * engine's warm-up stops (the next preparation goes on with it), so that the worker's
    * background work does not take the CPU the playing page wants.
@@ -114,6 +124,7 @@ export interface RunnerApi {
  */
 export interface EngineWorkerApi {
   prepare: RunnerApi['prepare'];
+  speculate: RunnerApi['speculate'];
   quiet: RunnerApi['quiet'];
   rehearsal(scenario: Scenario): { scenario: Scenario; batches: WireBatch[] } | null;
   run(

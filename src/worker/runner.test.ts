@@ -292,6 +292,108 @@ describe("the engine worker's warm-up", () => {
     expect(warmScenario(empty, 0)).toBeNull();
   });
 
+  it('speculates: runs the injection the page expects to its block, and a run of it sends that at once', async () => {
+    const before = simulate(base, { seed: 7 }).transitions;
+    const next = withFault(base, 12.3);
+    const whole = simulate(next, { seed: 7 }).transitions;
+    for (const held of [before.length, 0]) {
+      const runner = createRunner(host());
+      expect(await runner.prepare(base, 7, 12.3)).toBe(true);
+      expect(await runner.speculate(next, 7)).toBe(true);
+      const batches: Transition[][] = [];
+      const told: (Reuse | undefined)[] = [];
+      const r = await runner.run(
+        next,
+        7,
+        (b, reuse) => {
+          batches.push(b);
+          told.push(reuse);
+        },
+        undefined,
+        held,
+      );
+      expect(r.from, String(held)).toBeGreaterThan(12.2);
+      expect(r.count, String(held)).toBe(whole.length);
+      const isBlock = (t: Transition) => t.type === 'device' || t.type === 'host';
+      if (held > 0) {
+        // the first message holds everything up to the block: the engine had run it
+        expect(batches[0]!.some(isBlock)).toBe(true);
+        expect(told[0]!.count).toBeGreaterThan(0);
+        expect([...before.slice(0, told[0]!.count), ...batches.flat()]).toEqual(whole);
+      } else {
+        // a page that does not hold the run before gets it first, then the block at once
+        expect(told.every((x) => x === undefined)).toBe(true);
+        const i = batches.findIndex((b) => b.some(isBlock));
+        expect(batches[i]![batches[i]!.length - 1]!.t).toBeLessThan(12.3 + LOOKAHEAD_S);
+        expect(batches.flat()).toEqual(whole);
+      }
+    }
+  });
+
+  it('speculates once per choice: another choice goes on from the cursor, prepared again', async () => {
+    const next = withFault(base, 12.3);
+    const other: Scenario = {
+      ...base,
+      duration: Math.max(base.duration, 42.3),
+      faults: [...base.faults, { lun: '0:0:0:1', kind: 'medium-error', at: 12.3 }],
+    };
+    const runner = createRunner(host());
+    await runner.prepare(base, 7, 12.3);
+    expect(await runner.speculate(next, 7)).toBe(true);
+    // the same choice again: the same speculation
+    expect(await runner.speculate(next, 7)).toBe(true);
+    // the user clicks another entry: the cursor's preparation, made again, serves it
+    const got = await collect(runner, other, 7);
+    expect(got.from).toBeGreaterThan(12.2);
+    expect(got.stream).toEqual(simulate(other, { seed: 7 }).transitions);
+
+    // a newer speculation takes the place of the older one
+    await runner.prepare(base, 7, 12.3);
+    const first = runner.speculate(next, 7);
+    const second = runner.speculate(other, 7);
+    expect(await first).toBe(false);
+    expect(await second).toBe(true);
+    const again = await collect(runner, next, 7);
+    expect(again.from).toBeGreaterThan(12.2);
+    expect(again.stream).toEqual(simulate(next, { seed: 7 }).transitions);
+  });
+
+  it('speculates only on a preparation it extends, and a run that comes meanwhile takes it', async () => {
+    const next = withFault(base, 12.3);
+    const runner = createRunner(host());
+    // nothing prepared
+    expect(await runner.speculate(next, 7)).toBe(false);
+    await runner.prepare(base, 7, 12.3);
+    // a fault before the cursor, another seed: the preparation stays as it was
+    expect(await runner.speculate(withFault(base, 4), 7)).toBe(false);
+    expect(await runner.speculate(next, 8)).toBe(false);
+    // a bad request is refused by field, like a run request
+    await expect(runner.speculate({ version: 1 } as unknown as Scenario, 7)).rejects.toThrow(
+      ScenarioError,
+    );
+    // a run that comes before the speculation has begun takes the preparation itself
+    const early = runner.speculate(next, 7);
+    const first = await collect(runner, next, 7);
+    expect(await early).toBe(false);
+    expect(first.from).toBeGreaterThan(12.2);
+    expect(first.stream).toEqual(simulate(next, { seed: 7 }).transitions);
+    // one that comes while it goes on (its engine between two slices) waits for it
+    await runner.prepare(base, 7, 12.3);
+    const speculated = runner.speculate(next, 7);
+    await new Promise((r) => setTimeout(r, 0));
+    const got = await collect(runner, next, 7);
+    expect(await speculated).toBe(true);
+    expect(got.from).toBeGreaterThan(12.2);
+    expect(got.stream).toEqual(simulate(next, { seed: 7 }).transitions);
+    // the page plays: the speculation and the preparation go
+    await runner.prepare(base, 7, 12.3);
+    expect(await runner.speculate(next, 7)).toBe(true);
+    runner.quiet();
+    const after = await collect(runner, next, 7);
+    expect(after.from).toBe(0);
+    expect(after.stream).toEqual(simulate(next, { seed: 7 }).transitions);
+  });
+
   it('stops and drops the preparation when the page plays (quiet)', async () => {
     const h = host();
     const runner = createRunner(h);

@@ -49,6 +49,30 @@ interface Prepared {
   /** settles once the run has reached the cursor, or was dropped */
   ready: Promise<void>;
   dropped: boolean;
+  /** what it was prepared on: a speculation takes it, and it is prepared again from these */
+  base: Scenario;
+  until: number;
+}
+
+/**
+ * A preparation extended ahead of the click by the injection the page expects (the inject
+ * menu's entry that has the focus or the pointer: `speculate`) and run on to the first
+ * change of a LUN's or a host's state, or through the look-ahead, its stream held: a run
+ * of exactly that scenario sends all of it at once and goes on from there.
+ */
+interface Speculation {
+  p: Prepared;
+  /** the scenario it was extended to, as JSON */
+  key: string;
+  /** how many of `p.held`'s batches, and how many transitions, come before the cursor */
+  batches: number;
+  prefix: number;
+  /** the engine's virtual time when it was extended: where the run goes on from */
+  from: number;
+  /** it stopped at a change of state, which is in `p.held` */
+  blocked: boolean;
+  /** settles once it has stopped, or was dropped */
+  ready: Promise<void>;
 }
 
 /** Every fault that fails a step of the ladder, the abort and each reset (not TUR). */
@@ -77,6 +101,13 @@ const WARM_CHUNK = 250;
  * comes during it waits this long at most.
  */
 const WARM_SLICE_MS = 4;
+
+/**
+ * Wall time (ms) a speculation, and the preparation made again behind it, run between two
+ * turns of the event loop: they run while the inject menu stands open, and a click may
+ * come at any moment.
+ */
+const SPECULATION_SLICE_MS = 4;
 
 /** I/O per second of each LUN in a warm-up round on the whole topology, at most. */
 export const WARM_WHOLE_RATE = 2;
@@ -147,11 +178,32 @@ export function partialWait(ahead: boolean, taken: number): number {
   return Math.max(ahead ? LOOKAHEAD_FLUSH_MS : FLUSH_MS, 2 * taken);
 }
 
+/**
+ * Looks through `sim.pending` as it grows (each call goes on where the last one stopped) for
+ * a change of a LUN's or a host's state: an injection's block, what the page shows first.
+ */
+function blockWatch(): (pending: readonly Transition[]) => boolean {
+  let looked = 0;
+  let lookedIn: readonly Transition[] | null = null;
+  return (pending) => {
+    if (pending !== lookedIn) {
+      lookedIn = pending;
+      looked = 0;
+    }
+    for (; looked < pending.length; looked++) {
+      const type = pending[looked]!.type;
+      if (type === 'device' || type === 'host') return true;
+    }
+    return false;
+  };
+}
+
 export function createRunner(host: RunnerHost): RunnerApi & {
   /** rounds of warm-up run so far */
   warmed(): number;
 } {
   let prepared: Prepared | null = null;
+  let speculation: Speculation | null = null;
   /** bumped by each request: a warm-up under way stops at its next turn */
   let generation = 0;
   let warmed = 0;
@@ -199,6 +251,11 @@ export function createRunner(host: RunnerHost): RunnerApi & {
     }
   };
 
+  const dropSpeculation = (): void => {
+    if (speculation) speculation.p.dropped = true;
+    speculation = null;
+  };
+
   const newSim = (scenario: Scenario, seed: number, sink: () => BatchCallback): Sim =>
     new Sim(scenario, {
       seed,
@@ -209,38 +266,114 @@ export function createRunner(host: RunnerHost): RunnerApi & {
       retain: false,
     });
 
+  /**
+   * Starts running `scenario` in slices of `slice` ms, up to just before `until`, as the
+   * preparation (the one before it is dropped).
+   */
+  const startPreparation = (
+    scenario: Scenario,
+    seed: number,
+    until: number,
+    slice: number,
+  ): Prepared => {
+    if (prepared) prepared.dropped = true;
+    const held: Transition[][] = [];
+    const p: Prepared = {
+      sim: newSim(scenario, seed, () => p.sink),
+      seed,
+      held,
+      sink: (batch) => held.push(batch),
+      ready: Promise.resolve(),
+      dropped: false,
+      base: scenario,
+      until,
+    };
+    prepared = p;
+    p.ready = (async () => {
+      p.sim.start();
+      let turned = host.now();
+      while (!p.dropped && p.sim.advanceBefore(until, CHUNK_EVENTS)) {
+        if (host.now() - turned >= slice) {
+          await host.turn();
+          turned = host.now();
+        }
+      }
+    })().catch(() => {
+      // an engine that fails here fails again in the run, which says so
+      p.dropped = true;
+    });
+    return p;
+  };
+
   return {
     async prepare(scenario: Scenario, seed: number, until: number): Promise<boolean> {
       generation++;
       ({ scenario, seed } = checkRunRequest(scenario, seed));
       if (typeof until !== 'number' || !(until >= 0)) return false;
-      if (prepared) prepared.dropped = true;
-      const held: Transition[][] = [];
-      const p: Prepared = {
-        sim: newSim(scenario, seed, () => p.sink),
-        seed,
-        held,
-        sink: (batch) => held.push(batch),
+      dropSpeculation();
+      const p = startPreparation(scenario, seed, until, SLICE_MS);
+      await p.ready;
+      if (p.dropped) return false;
+      void warm(scenario);
+      return true;
+    },
+
+    async speculate(scenario: Scenario, seed: number): Promise<boolean> {
+      ({ scenario, seed } = checkRunRequest(scenario, seed));
+      const key = JSON.stringify(scenario);
+      const had = speculation;
+      if (had && !had.p.dropped && had.key === key && had.p.seed === seed) {
+        await had.ready;
+        return !had.p.dropped;
+      }
+      const gen = ++generation;
+      dropSpeculation();
+      const p = prepared;
+      if (!p || p.dropped || p.seed !== seed) return false;
+      await p.ready;
+      // a later request (a run, a preparation, another speculation) has taken its place
+      if (gen !== generation || p.dropped || prepared !== p) return false;
+      // not an injection at the cursor of this preparation: it stays as it was
+      if (!p.sim.extend(scenario)) return false;
+      prepared = null;
+      p.sim.flush();
+      const s: Speculation = {
+        p,
+        key,
+        batches: p.held.length,
+        prefix: p.held.reduce((n, b) => n + b.length, 0),
+        from: p.sim.time,
+        blocked: false,
         ready: Promise.resolve(),
-        dropped: false,
       };
-      prepared = p;
-      p.ready = (async () => {
-        p.sim.start();
+      speculation = s;
+      const blocks = blockWatch();
+      s.ready = (async () => {
         let turned = host.now();
-        while (!p.dropped && p.sim.advanceBefore(until, CHUNK_EVENTS)) {
-          if (host.now() - turned >= SLICE_MS) {
+        while (!p.dropped && p.sim.time < s.from + LOOKAHEAD_S && p.sim.advance(CHUNK_EVENTS)) {
+          if (blocks(p.sim.pending)) {
+            s.blocked = true;
+            break;
+          }
+          if (host.now() - turned >= SPECULATION_SLICE_MS) {
             await host.turn();
             turned = host.now();
           }
         }
+        p.sim.flush();
       })().catch(() => {
         // an engine that fails here fails again in the run, which says so
         p.dropped = true;
       });
-      await p.ready;
+      await s.ready;
       if (p.dropped) return false;
-      void warm(scenario);
+      // the page may yet choose another injection: the cursor is prepared again behind it
+      if (gen === generation) {
+        const again = startPreparation(p.base, seed, p.until, SPECULATION_SLICE_MS);
+        void again.ready.then(() => {
+          if (!again.dropped && gen === generation) void warm(p.base);
+        });
+      }
       return true;
     },
 
@@ -262,6 +395,7 @@ export function createRunner(host: RunnerHost): RunnerApi & {
 
     quiet() {
       generation++;
+      dropSpeculation();
       if (prepared) prepared.dropped = true;
       prepared = null;
     },
@@ -280,9 +414,6 @@ export function createRunner(host: RunnerHost): RunnerApi & {
       // a request that is not a valid scenario and seed is refused, field by field
       ({ scenario, seed } = checkRunRequest(scenario, seed));
       const deliveries: Promise<unknown>[] = [];
-      /** how far `sim.pending` was looked through for a block (blocks) */
-      let looked = 0;
-      let lookedIn: readonly Transition[] | null = null;
       let count = 0;
       let sent = host.now();
       /** how long the page took to take the last batch */
@@ -303,56 +434,77 @@ export function createRunner(host: RunnerHost): RunnerApi & {
       };
 
       /**
-       * Whether the transitions the engine gathered since the last look change a LUN's or a
-       * host's state: an injection's block, what the page shows first after it. The first
-       * one in the look-ahead goes out at once rather than at BATCH_SIZE or FLUSH_MS (only
-       * the first: a storm changes states in every chunk of events).
+       * The first change of a LUN's or a host's state in the look-ahead (an injection's
+       * block, what the page shows first after it) goes out at once rather than at
+       * BATCH_SIZE or FLUSH_MS (only the first: a storm changes states in every chunk of
+       * events).
        */
-      const blocks = (pending: readonly Transition[]): boolean => {
-        if (pending !== lookedIn) {
-          lookedIn = pending;
-          looked = 0;
+      const blocks = blockWatch();
+      const holds = typeof held === 'number' && Number.isInteger(held) ? held : 0;
+      /**
+       * Hands over a run that went on from a preparation: `before`, its stream up to the
+       * cursor (`prefix` transitions), the page takes from what it holds when it holds that
+       * much, told at once; `after`, what the engine has gathered since, goes at once.
+       */
+      const handOver = (before: Transition[][], prefix: number, after: Transition[]): void => {
+        const start = before[0]?.[0];
+        if (start?.type === 'run-start' && prefix <= holds) {
+          // told at once: the page takes that part in while the engine goes on
+          reuse = { count: prefix, start };
+          count += prefix;
+          deliver(after);
+        } else {
+          for (const batch of before) deliver(batch);
+          if (after.length > 0) deliver(after);
         }
-        for (; looked < pending.length; looked++) {
-          const type = pending[looked]!.type;
-          if (type === 'device' || type === 'host') return true;
-        }
-        return false;
       };
 
       let sim: Sim | null = null;
-      const p = prepared;
-      prepared = null;
+      let from = 0;
+      let blockSent = false;
+      const s = speculation;
+      speculation = null;
+      if (s && !s.p.dropped && s.p.seed === seed && s.key === JSON.stringify(scenario)) {
+        await s.ready;
+        if (!s.p.dropped) {
+          // the preparation made again behind it is not wanted
+          if (prepared) prepared.dropped = true;
+          prepared = null;
+          sim = s.p.sim;
+          from = s.from;
+          blockSent = s.blocked;
+          handOver(s.p.held.slice(0, s.batches), s.prefix, s.p.held.slice(s.batches).flat());
+          s.p.held.length = 0;
+          s.p.sink = deliver;
+        }
+      } else if (s) s.p.dropped = true;
+      const p = sim === null ? prepared : null;
+      if (p) prepared = null;
       if (p && !p.dropped && p.seed === seed) {
         await p.ready;
         if (!p.dropped && p.sim.extend(scenario)) {
           sim = p.sim;
-          // the stream up to the cursor: what the page holds it takes from there, the rest
-          // goes at once; then what follows as it comes
+          from = sim.time;
+          // the stream up to the cursor: what the page holds it takes from there; then
+          // what follows as it comes
           sim.flush();
-          const prefix = p.held.reduce((n, b) => n + b.length, 0);
-          const holds = typeof held === 'number' && Number.isInteger(held) ? held : 0;
-          const start = p.held[0]?.[0];
-          if (start?.type === 'run-start' && prefix <= holds) {
-            // told at once: the page takes that part in while the engine goes on
-            reuse = { count: prefix, start };
-            count += prefix;
-            deliver([]);
-          } else for (const batch of p.held) deliver(batch);
+          handOver(
+            p.held,
+            p.held.reduce((n, b) => n + b.length, 0),
+            [],
+          );
           p.held.length = 0;
           p.sink = deliver;
         }
       }
-      if (p && sim === null) p.dropped = true;
+      if (p && sim !== p.sim) p.dropped = true;
       const started = sim !== null;
-      const from = started ? sim!.time : 0;
       sim ??= newSim(scenario, seed, () => deliver);
       try {
         if (!started) sim.start();
         let turned = host.now();
         /** the first LOOKAHEAD_S of the run goes out as soon as the engine has it */
         let ahead = true;
-        let blockSent = false;
         // in slices of wall time, so that the page hears from the worker while a long run
         // goes on, and gets what there is every FLUSH_MS or so
         while (sim.advance(CHUNK_EVENTS)) {
