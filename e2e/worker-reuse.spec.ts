@@ -1,7 +1,8 @@
 // The engine worker outlives a run that ends as it should: the next run (an injection) goes
 // on the worker whose engine V8 has already optimised, not on a fresh one. And the page does
 // nothing on the injection's click that could wait for the new run.
-import { presets, simulate } from '../src/engine';
+import { presets, simulate, type FaultSpec } from '../src/engine';
+import { LOOKAHEAD_S } from '../src/worker/protocol';
 import { REHEARSAL_MEASURE, REHEARSAL_ROUNDS } from '../src/store/rehearse';
 import { HANDOVER_MS } from '../src/store/simStore';
 import { LANES_MEASURE } from '../src/views/timeline/redraw';
@@ -90,4 +91,54 @@ test("an injection leaves the run's lanes as drawn until the new run's stream re
   // start changes nothing the lanes draw, and drawing them then held up the tree's frame)
   expect(draws.length).toBeGreaterThan(0);
   expect(draws[0]!.start - clickedAt).toBeGreaterThanOrEqual(HANDOVER_MS);
+});
+
+test('the worker runs the inject menu entry in view ahead of the click, and the run sends it at once', async ({
+  page,
+}) => {
+  await open(page);
+  const sc = presets.playground!;
+  const injected = (lun: string, kinds: string[], at: number) =>
+    kinds.map((kind) => ({ lun, kind, at }) as FaultSpec);
+  const check = async (faults: FaultSpec[], at: number) => {
+    await done(page);
+    const whole = simulate({ ...sc, faults: [...sc.faults, ...faults] }, { seed: 1 }).transitions;
+    await expect(page.getByTestId('transition-total')).toHaveText(String(whole.length));
+    const pageEl = page.locator('.page');
+    const reused = Number(await pageEl.getAttribute('data-run-reused'));
+    const ahead = Number(await pageEl.getAttribute('data-run-ahead'));
+    // the run's first message came with the stream up to the first change of a LUN's or
+    // the host's state after the cursor, or through the look-ahead when there is none: the
+    // worker had run it before the click
+    expect(reused).toBe(whole.findIndex((x) => x.t >= at));
+    expect(ahead).toBeGreaterThan(0);
+    const change = whole.findIndex(
+      (x, i) => i >= reused && (x.type === 'device' || x.type === 'host'),
+    );
+    if (change >= 0) expect(reused + ahead).toBeGreaterThan(change);
+    else expect(whole[reused + ahead - 1]!.t).toBeGreaterThan(at + LOOKAHEAD_S - 1);
+    return change;
+  };
+
+  // the menu opens with its first entry focused: that is the one run ahead; Enter picks it
+  await goTo(page, 3);
+  await page.waitForTimeout(1000);
+  await page.getByTestId('lun-0:0:1:2').click();
+  const menu = page.getByTestId('inject-menu');
+  await expect(menu.getByTestId('inject-timeout+abort-fails')).toBeFocused();
+  await page.waitForTimeout(1000);
+  await page.keyboard.press('Enter');
+  const first = injected('0:0:1:2', ['timeout', 'abort-fails'], 3);
+  expect(await check(first, 3)).toBeGreaterThan(0);
+
+  // the pointer on another entry: that one
+  await goTo(page, 30);
+  await page.waitForTimeout(1000);
+  await page.getByTestId('lun-0:0:2:1').click();
+  await menu.getByTestId('inject-lun-reset-fails').hover();
+  await page.waitForTimeout(1000);
+  await menu.getByTestId('inject-lun-reset-fails').click();
+  // a LUN reset that would fail, with no error to call for it: no change of state, so the
+  // worker ran it through the look-ahead
+  expect(await check([...first, ...injected('0:0:2:1', ['lun-reset-fails'], 30)], 30)).toBe(-1);
 });

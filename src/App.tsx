@@ -7,6 +7,7 @@ import { linkedScope, startFromLink, useShare } from './share/startup';
 import { ExportMenu } from './export/ExportMenu';
 import {
   injectAndRun,
+  considerInjection,
   loadScenario,
   prepareAtCursor,
   rehearseAtRest,
@@ -91,6 +92,7 @@ export function App() {
   const status = useSim((s) => s.status);
   const runFrom = useSim((s) => s.runFrom);
   const runReused = useSim((s) => s.runReused);
+  const runAhead = useSim((s) => s.runAhead);
   const error = useSim((s) => s.error);
   const playing = useSim((s) => s.playing);
   const [scope, setScope] = useState<Scope | null>(linkedScope);
@@ -162,6 +164,7 @@ export function App() {
       data-status={status}
       data-run-from={runFrom ?? undefined}
       data-run-reused={runReused}
+      data-run-ahead={runAhead}
       data-playing={playing ? 'true' : 'false'}
       data-source={source}
       data-drop={dropping ? 'true' : undefined}
@@ -274,6 +277,13 @@ export function App() {
           lun={menu.lun}
           anchor={menu.anchor}
           onInject={inject}
+          onConsider={(choice) =>
+            void considerInjection(
+              menu.lun,
+              choice.kinds,
+              choice.duration !== undefined ? { duration: choice.duration } : {},
+            )
+          }
           onClose={() => closeMenu(true)}
         />
       ) : null}

@@ -4,15 +4,22 @@ import {
   CancelledError,
   prepareSpare,
   quietSpare,
+  speculateSpare,
   spareRehearsal,
   runInWorker,
   type RunHandle,
 } from '../worker/client';
 import { lunCount } from './limits';
 import { createRehearser } from './rehearse';
-import { createSimStore, type InjectOptions, type SimState, type SimStore } from './simStore';
+import {
+  createSimStore,
+  withInjection,
+  type InjectOptions,
+  type SimState,
+  type SimStore,
+} from './simStore';
 
-export { createSimStore, MIN_SPEED, MAX_SPEED } from './simStore';
+export { createSimStore, MIN_SPEED, MAX_SPEED, withInjection } from './simStore';
 export type { InjectOptions, RunStatus, SimState, SimStore } from './simStore';
 
 export const DEFAULT_PRESET = 'playground';
@@ -103,6 +110,48 @@ export function rehearseAtRest(
  * 20 min, 1024 LUNs up to 19 s).
  */
 export const PREPARE_LUN_SECONDS = 20_000;
+/** Whether the spare worker runs the page's run up to its cursor (`prepareAtCursor`). */
+function preparable(s: SimState): boolean {
+  return (
+    s.status === 'done' &&
+    !s.playing &&
+    s.source === 'engine' &&
+    lunCount(s.scenario) * atResolution(s.cursor) <= PREPARE_LUN_SECONDS
+  );
+}
+
+/**
+ * The user is about to choose `kinds` on `lun` (the inject menu's entry that has the focus
+ * or the pointer): where the spare has prepared the cursor, it runs that injection ahead to
+ * its block (`speculate`), so that the click's run sends it at once. The scenario is the one
+ * `injectAndRun` would run. False when the cursor is not prepared (nothing asked).
+ */
+export function considerInjection(
+  lun: NodeId,
+  kinds: readonly FaultKind[],
+  options: InjectOptions = {},
+  store: SimStore = simStore,
+  speculate: typeof speculateSpare = speculateSpare,
+): boolean {
+  const s = store.getState();
+  if (!preparable(s) || kinds.length === 0) return false;
+  let next = s.scenario;
+  for (const kind of kinds) next = withInjection(next, s.cursor, lun, kind, options);
+  expected.set(store, { runId: s.runId, at: atResolution(s.cursor), scenario: next, seed: s.seed });
+  speculate(next, s.seed);
+  return true;
+}
+
+/**
+ * The injection each store's page last expected (considerInjection), at the cursor of a
+ * run: a preparation sent after it (the page paused for the menu less than PREPARE_AFTER_MS
+ * before) is followed by it.
+ */
+const expected = new WeakMap<
+  SimStore,
+  { runId: number; at: number; scenario: Scenario; seed: number }
+>();
+
 /** how long the page stands still before the spare runs up to the cursor (ms) */
 const PREPARE_AFTER_MS = 80;
 
@@ -117,6 +166,7 @@ export function prepareAtCursor(
   store: SimStore = simStore,
   prepare: typeof prepareSpare = prepareSpare,
   quiet: typeof quietSpare = quietSpare,
+  speculate: typeof speculateSpare = speculateSpare,
 ): () => void {
   let timer: ReturnType<typeof setTimeout> | undefined;
   let asked = '';
@@ -124,11 +174,7 @@ export function prepareAtCursor(
   let sent = false;
   const unsubscribe = store.subscribe((s) => {
     const at = atResolution(s.cursor);
-    const wanted =
-      s.status === 'done' &&
-      !s.playing &&
-      s.source === 'engine' &&
-      lunCount(s.scenario) * at <= PREPARE_LUN_SECONDS;
+    const wanted = preparable(s);
     const key = wanted ? `${s.runId}@${at}` : '';
     if (key === asked) return;
     asked = key;
@@ -142,6 +188,8 @@ export function prepareAtCursor(
       timer = setTimeout(() => {
         sent = true;
         prepare(s.scenario, s.seed, at);
+        const e = expected.get(store);
+        if (e && e.runId === s.runId && e.at === at) speculate(e.scenario, e.seed);
       }, PREPARE_AFTER_MS);
   });
   return () => {

@@ -1,8 +1,15 @@
 // When the page asks the spare worker to run up to the cursor (prepareAtCursor): standing
 // paused on a finished run of the engine, once per place, within the budget.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { presets } from '../engine';
-import { PREPARE_LUN_SECONDS, prepareAtCursor, rehearseAtRest, startRun } from './index';
+import { presets, type Scenario } from '../engine';
+import {
+  considerInjection,
+  injectAndRun,
+  PREPARE_LUN_SECONDS,
+  prepareAtCursor,
+  rehearseAtRest,
+  startRun,
+} from './index';
 import { engineRunner } from './engineRunner';
 import { createSimStore, type SimStore } from './simStore';
 
@@ -10,7 +17,9 @@ describe('preparing an injection at the cursor', () => {
   let store: SimStore;
   let asked: [string, number, number][];
   let quiets: number;
+  let speculated: [Scenario, number][];
   let stop: () => void;
+  const speculate = (sc: Scenario, seed: number) => void speculated.push([sc, seed]);
 
   beforeEach(async () => {
     vi.useFakeTimers();
@@ -18,10 +27,12 @@ describe('preparing an injection at the cursor', () => {
     await startRun(store, engineRunner);
     asked = [];
     quiets = 0;
+    speculated = [];
     stop = prepareAtCursor(
       store,
       (sc, seed, until) => asked.push([sc.name, seed, until]),
       () => quiets++,
+      speculate,
     );
   });
   afterEach(() => {
@@ -79,6 +90,49 @@ describe('preparing an injection at the cursor', () => {
     expect(asked).toHaveLength(2);
     store.getState().play();
     expect(quiets).toBe(2);
+  });
+
+  it('speculates on the injection the menu expects: the scenario its click runs', async () => {
+    store.getState().seek(3.25);
+    vi.advanceTimersByTime(200);
+    expect(asked).toHaveLength(1);
+    const options = { duration: 4 };
+    expect(
+      considerInjection('0:0:1:2', ['timeout', 'abort-fails'], options, store, speculate),
+    ).toBe(true);
+    expect(speculated).toHaveLength(1);
+    // the click: the run the worker is asked for is exactly the one speculated on
+    const runs: [Scenario, number][] = [];
+    await injectAndRun('0:0:1:2', ['timeout', 'abort-fails'], options, store, (sc, seed, on) => {
+      runs.push([sc, seed]);
+      return engineRunner(sc, seed, on);
+    });
+    expect(runs).toEqual(speculated);
+    expect(speculated[0]![0].faults.slice(-2)).toEqual([
+      { lun: '0:0:1:2', kind: 'timeout', at: 3.25, duration: 4 },
+      { lun: '0:0:1:2', kind: 'abort-fails', at: 3.25, duration: 4 },
+    ]);
+  });
+
+  it('does not speculate while playing or running; follows a preparation sent later', () => {
+    store.getState().play();
+    expect(considerInjection('0:0:1:2', ['timeout'], {}, store, speculate)).toBe(false);
+    store.getState().pause();
+    // paused a moment ago: the preparation has not gone yet, the speculation goes twice
+    expect(considerInjection('0:0:1:2', ['timeout'], {}, store, speculate)).toBe(true);
+    expect(speculated).toHaveLength(1);
+    expect(asked).toHaveLength(0);
+    vi.advanceTimersByTime(200);
+    expect(asked).toHaveLength(1);
+    expect(speculated).toHaveLength(2);
+    expect(speculated[1]).toEqual(speculated[0]);
+    // at another place, the preparation is not followed by it
+    store.getState().seek(6);
+    vi.advanceTimersByTime(200);
+    expect(asked).toHaveLength(2);
+    expect(speculated).toHaveLength(2);
+    store.setState({ status: 'running' });
+    expect(considerInjection('0:0:1:2', ['timeout'], {}, store, speculate)).toBe(false);
   });
 
   it('stops asking once unsubscribed', () => {

@@ -37,6 +37,32 @@ export interface InjectOptions {
   duration?: number;
 }
 
+/**
+ * `sc` with a fault of `kind` on `lun` at the cursor (at the engine's resolution), running
+ * at least RUN_AFTER_INJECT past it: what the store's `inject` sets, and what the page asks
+ * the worker to speculate on (store/index.ts `considerInjection`).
+ */
+export function withInjection(
+  sc: Scenario,
+  cursor: number,
+  lun: NodeId,
+  kind: FaultKind,
+  options: InjectOptions = {},
+): Scenario {
+  const at = atResolution(cursor);
+  const fault = {
+    lun,
+    kind,
+    at,
+    ...(options.duration !== undefined ? { duration: options.duration } : {}),
+  };
+  const duration = Math.min(
+    LIMITS.duration,
+    Math.max(sc.duration, Math.ceil(at + RUN_AFTER_INJECT)),
+  );
+  return { ...sc, duration, faults: [...sc.faults, fault] };
+}
+
 export interface SimState {
   /** The preset the scenario came from */
   presetName: string;
@@ -57,6 +83,11 @@ export interface SimState {
   runFrom: number | null;
   /** Transitions the current run took from the run before it rather than from the worker. */
   runReused: number;
+  /**
+   * Transitions past the reused ones that came in the same message, the run's first: what
+   * the worker had run ahead of the click (an injection it speculated on, worker/runner.ts).
+   */
+  runAhead: number;
   /**
    * A long run's io ticks up to `until` are kept as sums over `bin` seconds (see
    * playback/window.ts); null while the whole stream is in full detail.
@@ -216,6 +247,7 @@ export function createSimStore(
       received: 0,
       runFrom: null,
       runReused: 0,
+      runAhead: 0,
       summary: null,
       available: 0,
       timeline: null,
@@ -288,6 +320,7 @@ export function createSimStore(
           received: 0,
           runFrom: null,
           runReused: 0,
+          runAhead: 0,
           available: 0,
           summary: null,
         });
@@ -310,9 +343,9 @@ export function createSimStore(
             );
             return;
           }
+          set({ runReused: reuse, runAhead: batch.length });
           batch = had.all().slice(0, reuse).concat(batch);
           reused = reuse;
-          set({ runReused: reuse });
         }
         if (batch.length === 0) return;
         buffer.push(batch);
@@ -476,18 +509,7 @@ export function createSimStore(
 
       inject(lun, kind, options = {}) {
         const { scenario: sc, cursor } = get();
-        const at = atResolution(cursor);
-        const fault = {
-          lun,
-          kind,
-          at,
-          ...(options.duration !== undefined ? { duration: options.duration } : {}),
-        };
-        const duration = Math.min(
-          LIMITS.duration,
-          Math.max(sc.duration, Math.ceil(at + RUN_AFTER_INJECT)),
-        );
-        const next: Scenario = { ...sc, duration, faults: [...sc.faults, fault] };
+        const next = withInjection(sc, cursor, lun, kind, options);
         get().setScenario(next, undefined, true);
         return next;
       },

@@ -27,11 +27,17 @@ export function InjectMenu({
   lun,
   anchor,
   onInject,
+  onConsider,
   onClose,
 }: {
   lun: NodeId;
   anchor: DOMRect | null;
   onInject: (choice: InjectChoice) => void;
+  /**
+   * The entry that has the focus or the pointer, as it would be chosen: the page has the
+   * engine run it ahead (store/index.ts considerInjection). Once per entry and mode.
+   */
+  onConsider?: (choice: InjectChoice) => void;
   onClose: () => void;
 }) {
   // playback is paused while the menu is open: this is where the fault goes
@@ -41,6 +47,18 @@ export function InjectMenu({
   const ref = useRef<HTMLDivElement>(null);
   const secondsValue = Number(seconds);
   const secondsOk = Number.isFinite(secondsValue) && secondsValue > 0 && secondsValue <= 3600;
+  const choiceOf = (kinds: FaultKind[]): InjectChoice => ({
+    kinds,
+    ...(mode === 'for' ? { duration: secondsValue } : {}),
+  });
+  const considered = useRef('');
+  const consider = (id: string, kinds: FaultKind[]): void => {
+    if (!onConsider || (mode === 'for' && !secondsOk)) return;
+    const key = `${id}/${mode}/${mode === 'for' ? secondsValue : ''}`;
+    if (key === considered.current) return;
+    considered.current = key;
+    onConsider(choiceOf(kinds));
+  };
 
   useEffect(() => {
     ref.current?.querySelector<HTMLButtonElement>('button[data-kind]')?.focus();
@@ -135,9 +153,9 @@ export function InjectMenu({
               data-testid={`inject-${e.id}`}
               disabled={mode === 'for' && !secondsOk}
               title={e.text}
-              onClick={() =>
-                onInject({ kinds: e.kinds, ...(mode === 'for' ? { duration: secondsValue } : {}) })
-              }
+              onFocus={() => consider(e.id, e.kinds)}
+              onPointerEnter={() => consider(e.id, e.kinds)}
+              onClick={() => onInject(choiceOf(e.kinds))}
             >
               {e.label}
             </button>

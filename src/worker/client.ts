@@ -122,6 +122,15 @@ export function prepareSpare(scenario: Scenario, seed: number, until: number): v
 }
 
 /**
+ * Has the spare worker run ahead, from its preparation, the injection the page expects
+ * (`speculate` in protocol.ts); nothing when there is no spare.
+ */
+export function speculateSpare(scenario: Scenario, seed: number): void {
+  // a speculation that fails costs nothing: the run goes on from the preparation
+  spare?.api.speculate(scenario, seed).catch(() => {});
+}
+
+/**
  * A small run's stream from the spare worker for the page to rehearse an injection with
  * (store/rehearse.ts); null when there is no spare or it has none.
  */
