@@ -15,7 +15,11 @@ const turn = (): Promise<void> =>
     ch.port2.postMessage(null);
   });
 
-const runner = createRunner({ now: () => performance.now(), turn });
+const runner = createRunner({
+  now: () => performance.now(),
+  turn,
+  rest: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+});
 
 const api: EngineWorkerApi = {
   prepare: (scenario, seed, until) => runner.prepare(scenario, seed, until),

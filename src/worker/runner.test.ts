@@ -12,7 +12,14 @@ import {
   validateScenario,
 } from '../engine';
 import { lunCount } from '../store/limits';
-import { BATCH_SIZE, FLUSH_MS, LOOKAHEAD_FLUSH_MS, LOOKAHEAD_S, type Reuse } from './protocol';
+import {
+  BATCH_SIZE,
+  BLOCK_REST_MS,
+  FLUSH_MS,
+  LOOKAHEAD_FLUSH_MS,
+  LOOKAHEAD_S,
+  type Reuse,
+} from './protocol';
 import {
   createRunner,
   partialWait,
@@ -223,6 +230,37 @@ describe('the engine worker', () => {
       expect(batch[batch.length - 1]!.t - block.t, String(at)).toBeLessThan(0.5);
       expect(batch.length, String(at)).toBeLessThan(BATCH_SIZE);
       expect(batches.flat()).toEqual(simulate(next, { seed: 3 }).transitions);
+    }
+  });
+
+  it('stands idle BLOCK_REST_MS once the block has gone, for the page to draw it', async () => {
+    for (const how of ['from the preparation', 'speculated', 'from the start']) {
+      // from the start, the look-ahead is the run's first LOOKAHEAD_S: the block within it
+      const next = withFault(base, how === 'from the start' ? 5 : 12.3);
+      const batches: Transition[][] = [];
+      /** the batches sent when the engine rested, and for how long */
+      const rests: [number, number][] = [];
+      const h = host();
+      const runner = createRunner({
+        ...h,
+        rest: (ms) => {
+          rests.push([batches.length, ms]);
+          return new Promise((resolve) => setTimeout(resolve, 0));
+        },
+      });
+      if (how !== 'from the start') await runner.prepare(base, 3, 12.3);
+      if (how === 'speculated') expect(await runner.speculate(next, 3)).toBe(true);
+      await runner.run(next, 3, (b) => void batches.push(b));
+      // once, right after the batch that holds the block
+      expect(
+        rests.map(([, ms]) => ms),
+        how,
+      ).toEqual([BLOCK_REST_MS]);
+      const withBlock = batches.findIndex((b) =>
+        b.some((t) => t.type === 'device' || t.type === 'host'),
+      );
+      expect(rests[0]![0], how).toBe(withBlock + 1);
+      expect(batches.flat(), how).toEqual(simulate(next, { seed: 3 }).transitions);
     }
   });
 

@@ -13,6 +13,7 @@ import {
 } from '../engine';
 import {
   BATCH_SIZE,
+  BLOCK_REST_MS,
   CHUNK_EVENTS,
   checkRunRequest,
   FLUSH_MS,
@@ -31,6 +32,8 @@ export interface RunnerHost {
   now(): number;
   /** lets the event loop turn: messages in (a run request during a preparation) */
   turn(): Promise<void>;
+  /** waits `ms` of wall time, the engine idle (absent: a turn of the event loop) */
+  rest?(ms: number): Promise<void>;
 }
 
 /**
@@ -420,7 +423,25 @@ export function createRunner(host: RunnerHost): RunnerApi & {
       let taken = 0;
       /** the stream's start the page is to take from what it holds: told once */
       let reuse: Reuse | null = null;
+      /** virtual time the run goes on from (0: the start) */
+      let from = 0;
+      /**
+       * The page has been sent the look-ahead's first change of a LUN's or a host's state
+       * (an injection's block): the engine rests before it goes on (BLOCK_REST_MS).
+       */
+      let restDue = false;
+      let rested = false;
       const deliver = (batch: Transition[]): void => {
+        if (!rested)
+          for (const tr of batch)
+            if (
+              (tr.type === 'device' || tr.type === 'host') &&
+              tr.t >= from &&
+              tr.t < from + LOOKAHEAD_S
+            ) {
+              rested = restDue = true;
+              break;
+            }
         count += batch.length;
         const at = host.now();
         sent = at;
@@ -460,7 +481,6 @@ export function createRunner(host: RunnerHost): RunnerApi & {
       };
 
       let sim: Sim | null = null;
-      let from = 0;
       let blockSent = false;
       const s = speculation;
       speculation = null;
@@ -507,7 +527,14 @@ export function createRunner(host: RunnerHost): RunnerApi & {
         let ahead = true;
         // in slices of wall time, so that the page hears from the worker while a long run
         // goes on, and gets what there is every FLUSH_MS or so
-        while (sim.advance(CHUNK_EVENTS)) {
+        for (;;) {
+          if (restDue) {
+            // the page has the block: its frame gets the CPU the engine would share
+            restDue = false;
+            await (host.rest ? host.rest(BLOCK_REST_MS) : host.turn());
+            turned = host.now();
+          }
+          if (!sim.advance(CHUNK_EVENTS)) break;
           const now = host.now();
           if (ahead && sim.time >= from + LOOKAHEAD_S) {
             ahead = false;
