@@ -131,6 +131,23 @@ describe('sim store', () => {
     store.getState().begin();
     expect(store.getState()).toMatchObject({ status: 'running', error: null });
   });
+
+  it('wakes its subscribers for a timeline view that changed, not for one asked again', () => {
+    const store = createSimStore(scenario);
+    let woken = 0;
+    store.subscribe(() => woken++);
+    // what the timeline asks at each frame of playback while its view need not page
+    store.getState().setTimelineView((v) => v);
+    expect(woken).toBe(0);
+    store.getState().setTimelineView(() => [1, 2]);
+    expect(store.getState().timelineView).toEqual([1, 2]);
+    expect(woken).toBe(1);
+    store.getState().setTimelineView((v) => v);
+    expect(woken).toBe(1);
+    store.getState().setTimelineView(() => null);
+    expect(store.getState().timelineView).toBeNull();
+    expect(woken).toBe(2);
+  });
 });
 
 describe('startRun', () => {

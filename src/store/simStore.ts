@@ -529,7 +529,11 @@ export function createSimStore(
         set({ collapsed });
       },
       setTimelineView(update) {
-        set({ timelineView: update(get().timelineView) });
+        // the timeline asks at each frame of playback whether its view pages along; an
+        // unchanged view must not wake every subscriber (256 LUN cells' selectors, each frame)
+        const was = get().timelineView;
+        const next = update(was);
+        if (next !== was) set({ timelineView: next });
       },
       beginTrace(info, sc) {
         get().setScenario(sc, `trace:${info.name}`);
