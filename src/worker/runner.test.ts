@@ -66,6 +66,28 @@ async function collect(
   return { stream, batches, from: r.from, count: r.count };
 }
 
+/** A run, its batches and what each told of the page's stream to reuse. */
+async function runTold(
+  runner: ReturnType<typeof createRunner>,
+  sc: Scenario,
+  seed: number,
+  held: number,
+) {
+  const batches: Transition[][] = [];
+  const told: (Reuse | undefined)[] = [];
+  const r = await runner.run(
+    sc,
+    seed,
+    (b, reuse) => {
+      batches.push(b);
+      told.push(reuse);
+    },
+    undefined,
+    held,
+  );
+  return { r, batches, told };
+}
+
 describe('the engine worker', () => {
   it('goes on from a run prepared up to the cursor when the injection is there', async () => {
     const runner = createRunner(host());
@@ -92,18 +114,7 @@ describe('the engine worker', () => {
     for (const [what, held, reused] of cases) {
       const runner = createRunner(host());
       await runner.prepare(base, 7, 12.3);
-      const batches: Transition[][] = [];
-      const told: (Reuse | undefined)[] = [];
-      const r = await runner.run(
-        next,
-        7,
-        (b, reuse) => {
-          batches.push(b);
-          told.push(reuse);
-        },
-        undefined,
-        held as number,
-      );
+      const { r, batches, told } = await runTold(runner, next, 7, held as number);
       const sent = batches.flat();
       expect(r.count, what).toBe(whole.length);
       if (reused) {
@@ -338,18 +349,7 @@ describe("the engine worker's warm-up", () => {
       const runner = createRunner(host());
       expect(await runner.prepare(base, 7, 12.3)).toBe(true);
       expect(await runner.speculate(next, 7)).toBe(true);
-      const batches: Transition[][] = [];
-      const told: (Reuse | undefined)[] = [];
-      const r = await runner.run(
-        next,
-        7,
-        (b, reuse) => {
-          batches.push(b);
-          told.push(reuse);
-        },
-        undefined,
-        held,
-      );
+      const { r, batches, told } = await runTold(runner, next, 7, held);
       expect(r.from, String(held)).toBeGreaterThan(12.2);
       expect(r.count, String(held)).toBe(whole.length);
       const isBlock = (t: Transition) => t.type === 'device' || t.type === 'host';
