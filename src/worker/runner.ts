@@ -181,9 +181,12 @@ export function partialWait(ahead: boolean, taken: number): number {
   return Math.max(ahead ? LOOKAHEAD_FLUSH_MS : FLUSH_MS, 2 * taken);
 }
 
+/** A change of a LUN's or a host's state: an injection's block, what the page shows first. */
+const changesState = (tr: Transition): boolean => tr.type === 'device' || tr.type === 'host';
+
 /**
  * Looks through `sim.pending` as it grows (each call goes on where the last one stopped) for
- * a change of a LUN's or a host's state: an injection's block, what the page shows first.
+ * a change of a LUN's or a host's state (`changesState`).
  */
 function blockWatch(): (pending: readonly Transition[]) => boolean {
   let looked = 0;
@@ -193,10 +196,7 @@ function blockWatch(): (pending: readonly Transition[]) => boolean {
       lookedIn = pending;
       looked = 0;
     }
-    for (; looked < pending.length; looked++) {
-      const type = pending[looked]!.type;
-      if (type === 'device' || type === 'host') return true;
-    }
+    for (; looked < pending.length; looked++) if (changesState(pending[looked]!)) return true;
     return false;
   };
 }
@@ -434,11 +434,7 @@ export function createRunner(host: RunnerHost): RunnerApi & {
       const deliver = (batch: Transition[]): void => {
         if (!rested)
           for (const tr of batch)
-            if (
-              (tr.type === 'device' || tr.type === 'host') &&
-              tr.t >= from &&
-              tr.t < from + LOOKAHEAD_S
-            ) {
+            if (changesState(tr) && tr.t >= from && tr.t < from + LOOKAHEAD_S) {
               rested = restDue = true;
               break;
             }
