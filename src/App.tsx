@@ -14,6 +14,7 @@ import {
   simStore,
   startRun,
   useSim,
+  type InjectOptions,
 } from './store';
 import { KeyHelp } from './keys/KeyHelp';
 import { LessonMenu, LessonPanel, lessonFromUrl } from './lessons/LessonPanel';
@@ -86,6 +87,10 @@ interface Menu {
   wasPlaying: boolean;
 }
 
+/** What the store's injection takes of a choice in the inject menu. */
+const optionsOf = (choice: InjectChoice): InjectOptions =>
+  choice.duration !== undefined ? { duration: choice.duration } : {};
+
 export function App() {
   const presetName = useSim((s) => s.presetName);
   const scenario = useSim((s) => s.scenario);
@@ -144,11 +149,7 @@ export function App() {
 
   const inject = (choice: InjectChoice): void => {
     if (!menu) return;
-    void injectAndRun(
-      menu.lun,
-      choice.kinds,
-      choice.duration !== undefined ? { duration: choice.duration } : {},
-    );
+    void injectAndRun(menu.lun, choice.kinds, optionsOf(choice));
     setScope(null);
     closeMenu(true);
   };
@@ -277,13 +278,7 @@ export function App() {
           lun={menu.lun}
           anchor={menu.anchor}
           onInject={inject}
-          onConsider={(choice) =>
-            void considerInjection(
-              menu.lun,
-              choice.kinds,
-              choice.duration !== undefined ? { duration: choice.duration } : {},
-            )
-          }
+          onConsider={(choice) => void considerInjection(menu.lun, choice.kinds, optionsOf(choice))}
           onClose={() => closeMenu(true)}
         />
       ) : null}
